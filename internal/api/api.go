@@ -1,0 +1,89 @@
+// Package api is pbxgate's REST API, served under /api/v1/ in the
+// communication_manager security context. Every answer is JSON; errors are
+// {"error": "..."} with a public message only.
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/pbxgate/pbxgate/internal/alarm"
+	"github.com/pbxgate/pbxgate/internal/sessions"
+)
+
+// Status is what the daemon tells about itself.
+type Status struct {
+	Node    string    `json:"node"`
+	Version string    `json:"version"`
+	Started time.Time `json:"started"`
+	// Config describes the configuration being served.
+	Config ConfigStatus `json:"config"`
+}
+
+// ConfigStatus describes the configuration being served.
+type ConfigStatus struct {
+	Source     string    `json:"source"`
+	Generation int64     `json:"generation"`
+	LoadedAt   time.Time `json:"loaded_at"`
+}
+
+// Deps are what the API reads.
+type Deps struct {
+	Status   func() Status
+	Alarms   interface{ List() []alarm.Alarm }
+	Sessions interface{ List() []sessions.Snapshot }
+	Now      func() time.Time
+}
+
+// New returns the API handler, to be mounted at /api/.
+func New(d Deps) http.Handler {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	a := &handler{d: d}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/health", a.health)
+	mux.HandleFunc("GET /api/v1/system/state", a.systemState)
+	mux.HandleFunc("GET /api/v1/sessions", a.sessions)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint")
+	})
+	return mux
+}
+
+type handler struct{ d Deps }
+
+func (a *handler) health(w http.ResponseWriter, r *http.Request) {
+	st := a.d.Status()
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status":         "ok",
+		"node":           st.Node,
+		"version":        st.Version,
+		"uptime_seconds": int64(a.d.Now().Sub(st.Started).Seconds()),
+	})
+}
+
+func (a *handler) systemState(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"status": a.d.Status(),
+		"alarms": a.d.Alarms.List(),
+	})
+}
+
+func (a *handler) sessions(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": a.d.Sessions.List()})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
