@@ -1,0 +1,352 @@
+// Package daemon is pbxgate's composition root: the only package that wires
+// the store, the listeners, the gateway and its services together, and the
+// owner of the process lifecycle (start, reload, shutdown).
+//
+// # Reload
+//
+// [Daemon.Reload] (SIGHUP, a change of the configuration file, `pbxgate
+// reload`) reads and validates the configuration in full and builds a new
+// gateway snapshot and the listeners' certificates before anything changes;
+// only then are they swapped in, atomically, and the old snapshot is retired
+// once its requests are done. Listeners carry over: their sockets are never
+// closed by a reload. A configuration that fails at any step changes nothing:
+// the old one keeps serving, the error is logged in one line, counted, and
+// raised as the system_state alarm config_reload_failed. Settings that cannot
+// change while running (data_dir, database, the listeners' names, addresses
+// and tls, log.format) are refused by name.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pbxgate/pbxgate/internal/alarm"
+	"github.com/pbxgate/pbxgate/internal/api"
+	"github.com/pbxgate/pbxgate/internal/certs"
+	"github.com/pbxgate/pbxgate/internal/config"
+	"github.com/pbxgate/pbxgate/internal/ctl"
+	"github.com/pbxgate/pbxgate/internal/gateway"
+	"github.com/pbxgate/pbxgate/internal/listen"
+	"github.com/pbxgate/pbxgate/internal/realm"
+	"github.com/pbxgate/pbxgate/internal/sessions"
+	"github.com/pbxgate/pbxgate/internal/store"
+	"github.com/pbxgate/pbxgate/internal/webui"
+)
+
+// Options are what the command line tells the daemon.
+type Options struct {
+	// ConfigPath is the YAML file or security.xml; "" runs on the embedded
+	// defaults.
+	ConfigPath string
+	// DataDir, when set, overrides data_dir of the configuration.
+	DataDir string
+	// Log is the logger; its level follows log.level of the configuration
+	// when LogLevel is given.
+	Log      *slog.Logger
+	LogLevel *slog.LevelVar
+	// Console receives the one-time notice with the generated admin
+	// password (standard error of `pbxgate serve`).
+	Console io.Writer
+	Version string
+	// Watch reloads when the configuration file changes.
+	Watch bool
+}
+
+// Daemon is one running pbxgate.
+type Daemon struct {
+	opts    Options
+	log     *slog.Logger
+	now     func() time.Time
+	started time.Time
+	node    string
+
+	reg      *prometheus.Registry
+	metrics  *metrics
+	alarms   *alarm.Set
+	sessions *sessions.Registry
+	gw       *gateway.Gateway
+	services gateway.Services
+	nonces   sync.Map // context name → *realm.Nonces
+
+	reloadMu   sync.Mutex
+	cfg        atomic.Pointer[config.Config]
+	generation atomic.Int64
+	loadedAt   atomic.Pointer[time.Time]
+	adminPW    string
+	// checkOnly builds without touching the data directory (config check).
+	checkOnly bool
+
+	store     *store.DB
+	listeners []*boundListener
+	ctl       *ctl.Server
+	watcher   io.Closer
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+type boundListener struct {
+	l        *listen.Listener
+	resolver *certs.Static
+	srv      *http.Server
+}
+
+// New reads and validates the configuration. It binds nothing.
+func New(opts Options) (*Daemon, error) {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Console == nil {
+		opts.Console = io.Discard
+	}
+	d := &Daemon{
+		opts:     opts,
+		log:      opts.Log,
+		now:      time.Now,
+		alarms:   alarm.NewSet(nil),
+		sessions: sessions.New(nil),
+		reg:      prometheus.NewRegistry(),
+	}
+	cfg, err := LoadConfig(opts.ConfigPath, opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	d.cfg.Store(cfg)
+	d.applyLogLevel(cfg)
+	return d, nil
+}
+
+// loadConfig reads the configuration the daemon was started with, without
+// validating it: build validates and compiles it in one pass, so that every
+// error is reported at once.
+func (d *Daemon) loadConfig() (*config.Config, error) {
+	return loadRaw(d.opts.ConfigPath, d.opts.DataDir)
+}
+
+// loadRaw reads path ("" for the embedded defaults) and applies a data
+// directory override.
+func loadRaw(path, dataDir string) (*config.Config, error) {
+	cfg := config.Default()
+	if path != "" {
+		var err error
+		if cfg, err = config.Load(path); err != nil {
+			return nil, err
+		}
+	}
+	if dataDir != "" {
+		cfg.DataDir = dataDir
+	}
+	return cfg, nil
+}
+
+// LoadConfig reads path ("" for the embedded defaults), applies a data
+// directory override, and validates. Every command that reads local state
+// goes through it.
+func LoadConfig(path, dataDir string) (*config.Config, error) {
+	cfg, err := loadRaw(path, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// Config returns the configuration being served.
+func (d *Daemon) Config() *config.Config { return d.cfg.Load() }
+
+// Start opens the store, makes what a first start needs, binds the
+// listeners and starts serving.
+func (d *Daemon) Start(ctx context.Context) (err error) {
+	ctx, d.stop = context.WithCancel(ctx)
+	defer func() {
+		if err != nil {
+			d.Shutdown(context.Background())
+		}
+	}()
+	cfg := d.cfg.Load()
+	d.started = d.now()
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if d.node, err = nodeID(cfg.DataDir); err != nil {
+		return err
+	}
+	pw, created, err := adminPassword(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	d.adminPW = pw
+	if created {
+		fmt.Fprintf(d.opts.Console, "pbxgate: first start: user %q, password %s (kept in %s/%s)\n",
+			AdminUser, pw, cfg.DataDir, AdminPasswordFile)
+	}
+	if d.store, err = store.Open(ctx, cfg.Database, cfg.DataDir, d.log); err != nil {
+		return err
+	}
+
+	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	d.metrics = newMetrics(d.reg)
+	lm := listen.NewMetrics(d.reg)
+	d.gw = gateway.New(gateway.NewMetrics(d.reg), d.eventSink())
+	d.services = gateway.Services{
+		API: d.apiHandler(), Admin: webui.Handler(), Metrics: promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}),
+		Nonces: d.nonceTable, Events: d.eventSink(), Log: d.log,
+	}
+	d.gw.Session = func(r *http.Request) *sessions.Session {
+		c, _ := r.Context().Value(connKey{}).(net.Conn)
+		return sessions.FromConn(c)
+	}
+
+	for _, lc := range cfg.Listeners {
+		bl := &boundListener{}
+		if lc.TLS {
+			bl.resolver = certs.NewStatic(nil, nil)
+		}
+		opts := listen.Options{Name: lc.Name, Address: lc.Address, Sessions: d.sessions, Metrics: lm, Log: d.log}
+		if bl.resolver != nil {
+			opts.Resolver = bl.resolver
+		}
+		if bl.l, err = listen.Listen(ctx, opts); err != nil {
+			return err
+		}
+		if lc.TLS && d.services.HTTPSPort == "" {
+			_, d.services.HTTPSPort, _ = net.SplitHostPort(bl.l.Addr().String())
+		}
+		d.listeners = append(d.listeners, bl)
+	}
+	built, err := d.build(cfg)
+	if err != nil {
+		return err
+	}
+	d.install(cfg, built)
+
+	d.ctl = ctl.NewServer(cfg.DataDir, map[string]ctl.Handler{
+		"reload": func(ctx context.Context, _ []string) (string, error) {
+			if err := d.Reload(ctx); err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("configuration generation %d serving", d.generation.Load()), nil
+		},
+	}, d.log)
+	if err := d.ctl.Start(); err != nil {
+		return err
+	}
+	for _, bl := range d.listeners {
+		bl.srv = d.httpServer(cfg)
+		d.wg.Go(func() {
+			if err := bl.srv.Serve(bl.l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				d.log.Error("listener stopped", "listener", bl.l.Name(), "err", err)
+			}
+		})
+		d.log.Info("listening", "listener", bl.l.Name(), "address", bl.l.Addr().String(), "tls", bl.l.TLS())
+	}
+	d.wg.Go(func() { d.heartbeat(ctx) })
+	if d.opts.Watch && d.opts.ConfigPath != "" {
+		if d.watcher, err = d.watch(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type connKey struct{}
+
+func (d *Daemon) httpServer(cfg *config.Config) *http.Server {
+	return &http.Server{
+		Handler:           d.gw,
+		ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout.Std(),
+		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
+		MaxHeaderBytes:    cfg.HTTP.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(d.log.With("component", "http").Handler(), slog.LevelDebug),
+		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
+			return context.WithValue(ctx, connKey{}, c)
+		},
+	}
+}
+
+// Addr returns the bound address of the named listener, or nil.
+func (d *Daemon) Addr(name string) net.Addr {
+	for _, bl := range d.listeners {
+		if bl.l.Name() == name {
+			return bl.l.Addr()
+		}
+	}
+	return nil
+}
+
+// AdminPassword returns the generated admin password.
+func (d *Daemon) AdminPassword() string { return d.adminPW }
+
+// Shutdown stops accepting, lets requests in flight finish until ctx ends,
+// then closes everything.
+func (d *Daemon) Shutdown(ctx context.Context) error {
+	if d.stop != nil {
+		d.stop()
+	}
+	var errs []error
+	if d.watcher != nil {
+		errs = append(errs, d.watcher.Close())
+	}
+	if d.ctl != nil {
+		errs = append(errs, d.ctl.Close())
+	}
+	for _, bl := range d.listeners {
+		if bl.srv != nil {
+			if err := bl.srv.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("listener %s: %w", bl.l.Name(), err))
+				_ = bl.srv.Close()
+			}
+		} else {
+			_ = bl.l.Close()
+		}
+	}
+	d.wg.Wait()
+	if d.gw != nil {
+		d.gw.Close()
+	}
+	if d.store != nil {
+		errs = append(errs, d.store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// nonceTable returns the Digest nonce table of a context, the same one
+// across reloads.
+func (d *Daemon) nonceTable(context string) *realm.Nonces {
+	if n, ok := d.nonces.Load(context); ok {
+		return n.(*realm.Nonces)
+	}
+	n, _ := d.nonces.LoadOrStore(context, realm.NewNonces(realm.NonceOptions{}))
+	return n.(*realm.Nonces)
+}
+
+// Status tells what the daemon serves: node, version, configuration generation.
+func (d *Daemon) Status() api.Status {
+	cfg := d.cfg.Load()
+	st := api.Status{Node: d.node, Version: d.opts.Version, Started: d.started.UTC()}
+	st.Config.Source = cfg.Source
+	st.Config.Generation = d.generation.Load()
+	if t := d.loadedAt.Load(); t != nil {
+		st.Config.LoadedAt = t.UTC()
+	}
+	return st
+}
+
+func (d *Daemon) apiHandler() http.Handler {
+	return api.New(api.Deps{Status: d.Status, Alarms: d.alarms, Sessions: d.sessions})
+}
+

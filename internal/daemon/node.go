@@ -1,0 +1,63 @@
+package daemon
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pbxgate/pbxgate/internal/store"
+)
+
+// NodeIDFile keeps the node's identity in the data directory.
+const NodeIDFile = "node-id"
+
+// nodeID returns this node's identity (hostname-random), made on first start.
+func nodeID(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, NodeIDFile)
+	b, err := os.ReadFile(path)
+	if err == nil && len(strings.TrimSpace(string(b))) > 0 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("node id: %w", err)
+	}
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "node"
+	}
+	buf := make([]byte, 4)
+	_, _ = rand.Read(buf)
+	id := host + "-" + hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o644); err != nil {
+		return "", fmt.Errorf("node id: %w", err)
+	}
+	return id, nil
+}
+
+const heartbeatEvery = 15 * time.Second
+
+// heartbeat records this node in the store's cluster table until ctx ends.
+func (d *Daemon) heartbeat(ctx context.Context) {
+	host, _ := os.Hostname()
+	n := store.Node{ID: d.node, Hostname: host, Version: d.opts.Version, StartedAt: d.started}
+	t := time.NewTicker(heartbeatEvery)
+	defer t.Stop()
+	for {
+		n.LastSeen = d.now()
+		if err := d.store.Heartbeat(ctx, n); err != nil && ctx.Err() == nil {
+			d.log.Warn("heartbeat", "component", "store", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

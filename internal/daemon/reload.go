@@ -1,0 +1,111 @@
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/pbxgate/pbxgate/internal/alarm"
+	"github.com/pbxgate/pbxgate/internal/config"
+)
+
+// AlarmReloadFailed is the system_state alarm raised while the last reload
+// was refused.
+const AlarmReloadFailed = "config_reload_failed"
+
+// Reload reads the configuration again and, if every part of it is valid,
+// swaps it in. On error the running configuration stays, untouched.
+func (d *Daemon) Reload(ctx context.Context) error {
+	d.reloadMu.Lock()
+	defer d.reloadMu.Unlock()
+	cur := d.cfg.Load()
+	err := d.reload(cur)
+	source := cur.Source
+	if source == "" {
+		source = "embedded defaults"
+	}
+	if err != nil {
+		d.metrics.reloads.WithLabelValues("failure").Inc()
+		d.metrics.lastReloadOK.Set(0)
+		d.alarms.Raise(AlarmReloadFailed, source, err.Error(), alarm.Critical)
+		d.log.Error("reload refused; the running configuration stays", "component", "config",
+			"source", source, "err", oneLine(err))
+		return err
+	}
+	d.metrics.reloads.WithLabelValues("success").Inc()
+	d.metrics.lastReloadOK.Set(1)
+	d.alarms.Clear(AlarmReloadFailed, source)
+	d.log.Info("configuration reloaded", "component", "config", "source", source, "generation", d.generation.Load())
+	return nil
+}
+
+func (d *Daemon) reload(cur *config.Config) error {
+	next, err := d.loadConfig()
+	if err != nil {
+		return err
+	}
+	if err := immutable(cur, next); err != nil {
+		return err
+	}
+	b, err := d.build(next)
+	if err != nil {
+		return err
+	}
+	d.install(next, b)
+	return nil
+}
+
+// immutable names the settings that differ between cur and next but cannot
+// change while running.
+func immutable(cur, next *config.Config) error {
+	var errs config.Errors
+	restart := func(path, format string, args ...any) {
+		errs = append(errs, next.Errorf(path, format+" cannot change while running; restart pbxgate", args...))
+	}
+	if cur.DataDir != next.DataDir {
+		restart("data_dir", "data_dir")
+	}
+	if cur.Database != next.Database {
+		restart("database", "database")
+	}
+	if cur.Log.Format != next.Log.Format {
+		restart("log.format", "log.format")
+	}
+	if len(cur.Listeners) != len(next.Listeners) {
+		restart("listeners", "the set of listeners")
+	} else {
+		for i, c := range cur.Listeners {
+			n := next.Listeners[i]
+			p := fmt.Sprintf("listeners[%d]", i)
+			if c.Name != n.Name {
+				restart(p+".name", "the listener name")
+			}
+			if c.Address != n.Address {
+				restart(p+".address", "the address of listener %q", c.Name)
+			}
+			if c.TLS != n.TLS {
+				restart(p+".tls", "tls of listener %q", c.Name)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func (d *Daemon) applyLogLevel(cfg *config.Config) {
+	if d.opts.LogLevel == nil {
+		return
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(cfg.Log.Level)); err == nil {
+		d.opts.LogLevel.Set(l)
+	}
+}
+
+// oneLine joins a multi-line error for a single log line.
+func oneLine(err error) string {
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
