@@ -349,4 +349,3 @@ func (d *Daemon) Status() api.Status {
 func (d *Daemon) apiHandler() http.Handler {
 	return api.New(api.Deps{Status: d.Status, Alarms: d.alarms, Sessions: d.sessions})
 }
-

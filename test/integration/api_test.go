@@ -55,4 +55,3 @@ func TestSessions(t *testing.T) {
 		t.Errorf("sessions do not show the caller (%v) and the idle connection (%v):\n%s", self, other, body)
 	}
 }
-
