@@ -4,6 +4,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -33,7 +34,18 @@ type Deps struct {
 	Status   func() Status
 	Alarms   interface{ List() []alarm.Alarm }
 	Sessions interface{ List() []sessions.Snapshot }
-	Now      func() time.Time
+	// Nodes lists the gateway nodes sharing the store (the cluster).
+	Nodes func(ctx context.Context) ([]Node, error)
+	Now   func() time.Time
+}
+
+// Node is one gateway node seen in the store.
+type Node struct {
+	ID        string    `json:"id"`
+	Hostname  string    `json:"hostname"`
+	Version   string    `json:"version"`
+	StartedAt time.Time `json:"started_at"`
+	LastSeen  time.Time `json:"last_seen"`
 }
 
 // New returns the API handler, to be mounted at /api/.
@@ -65,10 +77,19 @@ func (a *handler) health(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *handler) systemState(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
+	doc := map[string]any{
 		"status": a.d.Status(),
 		"alarms": a.d.Alarms.List(),
-	})
+	}
+	if a.d.Nodes != nil {
+		nodes, err := a.d.Nodes(r.Context())
+		if err != nil {
+			writeError(w, http.StatusServiceUnavailable, "the store is unavailable")
+			return
+		}
+		doc["nodes"] = nodes
+	}
+	writeJSON(w, http.StatusOK, doc)
 }
 
 func (a *handler) sessions(w http.ResponseWriter, r *http.Request) {

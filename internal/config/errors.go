@@ -78,10 +78,10 @@ func (es Errors) err() error {
 // stable, so errors on one line keep the order they were found in.
 func (es Errors) sortByPos(main string) {
 	rank := func(e *FieldError) int {
-		switch {
-		case e.file == "":
+		switch e.file {
+		case "":
 			return 2
-		case e.file == main:
+		case main:
 			return 0
 		}
 		return 1
@@ -176,4 +176,22 @@ func displayName(path string) string {
 		return ""
 	}
 	return filepath.Base(path)
+}
+
+// Report gathers the errors found in c by validation and by the packages
+// that compile it (IP lists, realm users, …) into one list: the first error
+// of each field path is kept (validation and a compiler may both find a bad
+// value) and the list is ordered by file and line.
+func (c *Config) Report(es Errors) Errors {
+	seen := map[string]bool{}
+	out := make(Errors, 0, len(es))
+	for _, e := range es {
+		if e.Path != "" && seen[e.Path] {
+			continue
+		}
+		seen[e.Path] = true
+		out = append(out, e)
+	}
+	out.sortByPos(displayName(c.Source))
+	return out
 }

@@ -58,8 +58,9 @@ func (s *Server) Start() error {
 		if fi.Mode().Type() != fs.ModeSocket {
 			return fmt.Errorf("control socket %s: exists and is not a socket", s.path)
 		}
-		if c, err := net.DialTimeout("unix", s.path, time.Second); err == nil {
-			c.Close()
+		d := net.Dialer{Timeout: time.Second}
+		if c, err := d.DialContext(context.Background(), "unix", s.path); err == nil {
+			_ = c.Close()
 			return fmt.Errorf("control socket %s: another pbxgate is running on this data directory", s.path)
 		}
 		if err := os.Remove(s.path); err != nil {
@@ -67,7 +68,8 @@ func (s *Server) Start() error {
 		}
 	}
 	old := syscall.Umask(0o177)
-	ln, err := net.Listen("unix", s.path)
+	var lc net.ListenConfig
+	ln, err := lc.Listen(context.Background(), "unix", s.path)
 	syscall.Umask(old)
 	if err != nil {
 		return fmt.Errorf("control socket: %w", err)
@@ -98,7 +100,7 @@ func (s *Server) serve() {
 }
 
 func (s *Server) handle(c *net.UnixConn) {
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	_ = c.SetDeadline(time.Now().Add(2 * time.Minute))
 	if err := checkPeer(c); err != nil {
 		s.log.Warn("control socket peer refused", "err", err)

@@ -1,12 +1,9 @@
 package daemon
 
 import (
-	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/pbxgate/pbxgate/internal/certs"
@@ -70,7 +67,8 @@ func (d *Daemon) build(cfg *config.Config) (*built, error) {
 
 	snap, err := gateway.Build(cfg, d.services)
 	if err != nil {
-		if fe, ok := err.(config.Errors); ok {
+		var fe config.Errors
+		if errors.As(err, &fe) {
 			errs = append(errs, fe...)
 		} else {
 			errs = append(errs, cfg.Errorf("contexts", "%v", err))
@@ -80,7 +78,7 @@ func (d *Daemon) build(cfg *config.Config) (*built, error) {
 		if snap != nil {
 			snap.Retire()
 		}
-		return nil, dedupe(errs)
+		return nil, cfg.Report(errs)
 	}
 	for _, w := range snap.Warnings() {
 		if injected(filled, w) {
@@ -116,33 +114,4 @@ func (d *Daemon) install(cfg *config.Config, b *built) {
 	d.loadedAt.Store(&now)
 	d.generation.Add(1)
 	d.applyLogLevel(cfg)
-}
-
-// dedupe keeps the first error of each field path (validation and the
-// compilers may both find a bad scheme) and orders them by file and line.
-func dedupe(errs config.Errors) config.Errors {
-	seen := map[string]bool{}
-	out := errs[:0:0]
-	for _, e := range errs {
-		if seen[e.Path] {
-			continue
-		}
-		seen[e.Path] = true
-		out = append(out, e)
-	}
-	slices.SortStableFunc(out, func(a, b *config.FieldError) int {
-		fa, la := splitPos(a.Pos)
-		fb, lb := splitPos(b.Pos)
-		return cmp.Or(cmp.Compare(fa, fb), cmp.Compare(la, lb))
-	})
-	return out
-}
-
-func splitPos(pos string) (string, int) {
-	i := strings.LastIndexByte(pos, ':')
-	if i < 0 {
-		return pos, 0
-	}
-	n, _ := strconv.Atoi(pos[i+1:])
-	return pos[:i], n
 }

@@ -174,7 +174,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	ctx, d.stop = context.WithCancel(ctx)
 	defer func() {
 		if err != nil {
-			d.Shutdown(context.Background())
+			_ = d.Shutdown(context.Background())
 		}
 	}()
 	cfg := d.cfg.Load()
@@ -347,5 +347,5 @@ func (d *Daemon) Status() api.Status {
 }
 
 func (d *Daemon) apiHandler() http.Handler {
-	return api.New(api.Deps{Status: d.Status, Alarms: d.alarms, Sessions: d.sessions})
+	return api.New(api.Deps{Status: d.Status, Alarms: d.alarms, Sessions: d.sessions, Nodes: d.nodes})
 }

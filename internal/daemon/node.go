@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pbxgate/pbxgate/internal/api"
 	"github.com/pbxgate/pbxgate/internal/store"
 )
 
@@ -35,7 +36,7 @@ func nodeID(dataDir string) (string, error) {
 	buf := make([]byte, 4)
 	_, _ = rand.Read(buf)
 	id := host + "-" + hex.EncodeToString(buf)
-	if err := os.WriteFile(path, []byte(id+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o600); err != nil {
 		return "", fmt.Errorf("node id: %w", err)
 	}
 	return id, nil
@@ -60,4 +61,18 @@ func (d *Daemon) heartbeat(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// nodes lists the nodes that share the store, for the system state.
+func (d *Daemon) nodes(ctx context.Context) ([]api.Node, error) {
+	ns, err := d.store.Nodes(ctx)
+	if err != nil {
+		d.log.Warn("list nodes", "component", "store", "err", err)
+		return nil, err
+	}
+	out := make([]api.Node, len(ns))
+	for i, n := range ns {
+		out[i] = api.Node{ID: n.ID, Hostname: n.Hostname, Version: n.Version, StartedAt: n.StartedAt, LastSeen: n.LastSeen}
+	}
+	return out, nil
 }

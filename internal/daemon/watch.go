@@ -29,7 +29,7 @@ func (d *Daemon) watch(ctx context.Context) (io.Closer, error) {
 	}
 	for _, f := range append([]string{d.opts.ConfigPath}, d.cfg.Load().Files()...) {
 		if err := add(f); err != nil {
-			w.Close()
+			_ = w.Close()
 			return nil, fmt.Errorf("watch configuration: %w", err)
 		}
 	}

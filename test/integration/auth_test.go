@@ -192,9 +192,9 @@ func (d *digest) do(t *testing.T, c *http.Client, user, pw, alg string, nc int) 
 // doBody sends one request with a Digest response for nonce count nc.
 func (d *digest) doBody(t *testing.T, c *http.Client, user, pw, alg string, nc int) (*http.Response, string) {
 	t.Helper()
-	var h func() hash.Hash = md5.New
+	h := md5.New
 	if alg == "SHA-256" {
-		h = sha256.New
+		h = func() hash.Hash { return sha256.New() }
 	}
 	hx := func(s string) string {
 		x := h()

@@ -28,7 +28,7 @@ var pbxgateBinary = sync.OnceValues(func() (string, error) {
 	bin := filepath.Join(dir, "pbxgate")
 	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/pbxgate").CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
+		return "", fmt.Errorf("go build: %w\n%s", err, out)
 	}
 	return bin, nil
 })

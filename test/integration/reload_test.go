@@ -119,6 +119,9 @@ contexts:
 
 	// The last reload (i=99) was invalid: the alarm says so until a valid one.
 	_, body := curl(t, "--basic", "-u", "admin:"+g.pw, g.https+"/api/v1/system/state")
+	if !strings.Contains(body, `"hostname"`) {
+		t.Errorf("system state lists no node:\n%s", body)
+	}
 	if !strings.Contains(body, `"kind": "config_reload_failed"`) {
 		t.Errorf("system state has no config_reload_failed alarm:\n%s", body)
 	}
