@@ -8,9 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math/big"
 	"net"
 	"os"
@@ -70,12 +68,10 @@ func SelfSigned(name string, days int, now time.Time) (keyPEM, certPEM []byte, e
 // has expired. created reports whether a new one was written.
 func LoadOrCreateDefault(dataDir, name string, now time.Time) (cert *tls.Certificate, created bool, err error) {
 	dir := filepath.Join(dataDir, DefaultDirName)
-	cert, err = LoadCertDir(dir)
-	switch {
-	case err == nil && covers(cert.Leaf, name) && now.Before(cert.Leaf.NotAfter):
+	// The certificate is ours: a missing, unreadable or mismatched pair (a
+	// crash between the two renames below) is simply made again.
+	if cert, err = LoadCertDir(dir); err == nil && covers(cert.Leaf, name) && now.Before(cert.Leaf.NotAfter) {
 		return cert, false, nil
-	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return nil, false, err
 	}
 	keyPEM, certPEM, err := SelfSigned(name, 3*365, now)
 	if err != nil {

@@ -39,6 +39,20 @@ func TestLoadOrCreateDefault(t *testing.T) {
 		{"ok/kept-for-same-domain", "pbx.example.com", now, false},
 		{"ok/renewed-after-expiry", "pbx.example.com", now.Add(4 * 365 * 24 * time.Hour), true},
 	}
+	defer func() {
+		// A crash between the key and the certificate renames leaves a
+		// pair that does not match: it is made again, not a start failure.
+		other, _, err := SelfSigned("other.example.com", 1, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, DefaultDirName, KeyFile), other, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, created, err := LoadOrCreateDefault(dir, "pbx.example.com", now); err != nil || !created {
+			t.Errorf("mismatched pair: created=%v err=%v, want a new certificate", created, err)
+		}
+	}()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, created, err := LoadOrCreateDefault(dir, tc.domain, tc.now)

@@ -40,14 +40,16 @@ configuration; SIGTERM and SIGINT stop the gateway gracefully.`,
 				fmt.Fprintln(stderr, err)
 				return exitError(1)
 			}
+			// Signals are ours before the start begins: a SIGHUP during
+			// a long start (migrations) must not kill the process.
+			sig := make(chan os.Signal, 4)
+			signal.Notify(sig, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+			defer signal.Stop(sig)
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
 			if err := d.Start(ctx); err != nil {
 				return err
 			}
-			sig := make(chan os.Signal, 4)
-			signal.Notify(sig, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
-			defer signal.Stop(sig)
 			for s := range sig {
 				if s == syscall.SIGHUP {
 					_ = d.Reload(ctx)

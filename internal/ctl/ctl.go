@@ -44,11 +44,17 @@ type Server struct {
 	log      *slog.Logger
 	ln       net.Listener
 	wg       sync.WaitGroup
+
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
 }
 
 // NewServer returns a server for the socket in dataDir; nothing is bound yet.
 func NewServer(dataDir string, handlers map[string]Handler, log *slog.Logger) *Server {
-	return &Server{path: filepath.Join(dataDir, SocketName), handlers: handlers, log: log.With("component", "ctl")}
+	return &Server{
+		path: filepath.Join(dataDir, SocketName), handlers: handlers,
+		log: log.With("component", "ctl"), conns: map[net.Conn]struct{}{},
+	}
 }
 
 // Start binds the socket, replacing a stale socket left by a previous run
@@ -79,14 +85,37 @@ func (s *Server) Start() error {
 	return nil
 }
 
-// Close stops the server and removes the socket.
+// Close stops the server, drops the clients that have not sent their
+// command yet, waits for commands running, and removes the socket.
 func (s *Server) Close() error {
 	if s.ln == nil {
 		return nil
 	}
 	err := s.ln.Close()
+	s.mu.Lock()
+	for c := range s.conns {
+		_ = c.SetReadDeadline(time.Now())
+	}
+	s.conns = nil
+	s.mu.Unlock()
 	s.wg.Wait()
 	return err
+}
+
+// track registers a connection so that Close can cut its read short; it
+// reports false once the server is closing.
+func (s *Server) track(c net.Conn, on bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conns == nil {
+		return false
+	}
+	if on {
+		s.conns[c] = struct{}{}
+	} else {
+		delete(s.conns, c)
+	}
+	return true
 }
 
 func (s *Server) serve() {
@@ -101,7 +130,14 @@ func (s *Server) serve() {
 
 func (s *Server) handle(c *net.UnixConn) {
 	defer func() { _ = c.Close() }()
-	_ = c.SetDeadline(time.Now().Add(2 * time.Minute))
+	if !s.track(c, true) {
+		return
+	}
+	defer s.track(c, false)
+	// The command line must come at once; running it (a reload) may take
+	// longer.
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_ = c.SetWriteDeadline(time.Now().Add(2 * time.Minute))
 	if err := checkPeer(c); err != nil {
 		s.log.Warn("control socket peer refused", "err", err)
 		_ = json.NewEncoder(c).Encode(Reply{Error: "permission denied"})
@@ -150,8 +186,13 @@ func checkPeer(c *net.UnixConn) error {
 	if credErr != nil {
 		return credErr
 	}
-	if cred.Uid != 0 && int(cred.Uid) != os.Geteuid() {
-		return fmt.Errorf("uid %d is neither root nor the daemon's user", cred.Uid)
+	return allowed(int(cred.Uid), os.Geteuid())
+}
+
+// allowed admits root and the daemon's own user.
+func allowed(peer, self int) error {
+	if peer != 0 && peer != self {
+		return fmt.Errorf("uid %d is neither root nor the daemon's user", peer)
 	}
 	return nil
 }

@@ -111,3 +111,49 @@ func TestCallWithoutDaemon(t *testing.T) {
 		t.Errorf("Call without a daemon: %v", err)
 	}
 }
+
+func TestAllowed(t *testing.T) {
+	tests := []struct {
+		name       string
+		peer, self int
+		ok         bool
+	}{
+		{"ok/root-peer", 0, 1000, true},
+		{"ok/same-user", 1000, 1000, true},
+		{"ok/root-daemon-root-peer", 0, 0, true},
+		{"fail/other-user", 1001, 1000, false},
+		{"fail/user-to-root-daemon", 1000, 0, false},
+		{"fail/nobody", 65534, 1000, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := allowed(tc.peer, tc.self); (err == nil) != tc.ok {
+				t.Errorf("allowed(%d, %d) = %v, want ok=%v", tc.peer, tc.self, err, tc.ok)
+			}
+		})
+	}
+}
+
+// TestCloseDropsIdleClients: a client that connects and sends nothing does
+// not hold up Close.
+func TestCloseDropsIdleClients(t *testing.T) {
+	dir := t.TempDir()
+	s := NewServer(dir, nil, slog.New(slog.DiscardHandler))
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("unix", filepath.Join(dir, SocketName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// Make sure the server has accepted it.
+	time.Sleep(50 * time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- s.Close() }()
+	select {
+	case <-done:
+	case <-time.After(4 * time.Second):
+		t.Fatal("Close waited for an idle client")
+	}
+}

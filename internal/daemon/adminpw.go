@@ -27,6 +27,9 @@ func adminPassword(dataDir string) (pw string, created bool, err error) {
 	b, err := os.ReadFile(path)
 	switch {
 	case err == nil:
+		if fi, serr := os.Stat(path); serr == nil && fi.Mode().Perm()&0o077 != 0 {
+			return "", false, fmt.Errorf("%s is readable by other users (mode %v): chmod 600 it", path, fi.Mode().Perm())
+		}
 		pw = strings.TrimSpace(string(b))
 		if pw == "" {
 			return "", false, fmt.Errorf("%s is empty: delete it to make a new password", path)
@@ -54,11 +57,13 @@ func adminPassword(dataDir string) (pw string, created bool, err error) {
 	return pw, true, nil
 }
 
-// withAdminUser returns the contexts whose realm auth is on but names no
-// user, after giving them the generated admin user.
+// withAdminUser gives the generated admin user to the API and the admin UI
+// when their realm auth is on but names no user, and returns the contexts it
+// filled. Other contexts never get this master credential: a realm without
+// users there is a configuration error.
 func withAdminUser(cfg *config.Config, pw string) []string {
 	var filled []string
-	for _, name := range config.ContextNames {
+	for _, name := range []string{config.CommunicationManager, config.Administrator} {
 		c := cfg.Contexts.ByName(name)
 		if c.RealmAuth.Enabled && len(c.RealmAuth.Users) == 0 {
 			c.RealmAuth.Users = []config.User{{Username: AdminUser, Password: pw}}

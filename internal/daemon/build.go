@@ -55,16 +55,6 @@ func (d *Daemon) build(cfg *config.Config) (*built, error) {
 			errs = append(errs, cfg.Errorf(path, "%v", err))
 		}
 	}
-	if !d.checkOnly {
-		def, created, err := certs.LoadOrCreateDefault(cfg.DataDir, cfg.MasterDomain, d.now())
-		if err != nil {
-			errs = append(errs, cfg.Errorf("master_domain", "default certificate: %v", err))
-		} else if created {
-			d.log.Info("made the default certificate", "component", "certs", "name", cfg.MasterDomain)
-		}
-		b.defaultCert = def
-	}
-
 	snap, err := gateway.Build(cfg, d.services)
 	if err != nil {
 		var fe config.Errors
@@ -73,6 +63,18 @@ func (d *Daemon) build(cfg *config.Config) (*built, error) {
 		} else {
 			errs = append(errs, cfg.Errorf("contexts", "%v", err))
 		}
+	}
+	// The default certificate is written to the data directory only for a
+	// configuration that is otherwise valid: a refused reload changes
+	// nothing on disk.
+	if len(errs) == 0 && !d.checkOnly {
+		def, created, err := certs.LoadOrCreateDefault(cfg.DataDir, cfg.MasterDomain, d.now())
+		if err != nil {
+			errs = append(errs, cfg.Errorf("master_domain", "default certificate: %v", err))
+		} else if created {
+			d.log.Info("made the default certificate", "component", "certs", "name", cfg.MasterDomain)
+		}
+		b.defaultCert = def
 	}
 	if len(errs) > 0 {
 		if snap != nil {

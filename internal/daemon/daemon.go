@@ -94,7 +94,14 @@ type Daemon struct {
 	ctl       *ctl.Server
 	watcher   io.Closer
 	stop      context.CancelFunc
-	wg        sync.WaitGroup
+
+	shutdownOnce sync.Once
+	shutdownErr  error
+	// connCtx is the base context of every connection; endConns cancels
+	// it at shutdown, which ends hijacked (WebSocket) connections.
+	connCtx  context.Context
+	endConns context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 type boundListener struct {
@@ -172,6 +179,7 @@ func (d *Daemon) Config() *config.Config { return d.cfg.Load() }
 // listeners and starts serving.
 func (d *Daemon) Start(ctx context.Context) (err error) {
 	ctx, d.stop = context.WithCancel(ctx)
+	d.connCtx, d.endConns = context.WithCancel(context.WithoutCancel(ctx))
 	defer func() {
 		if err != nil {
 			_ = d.Shutdown(context.Background())
@@ -201,10 +209,11 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d.metrics = newMetrics(d.reg)
 	lm := listen.NewMetrics(d.reg)
-	d.gw = gateway.New(gateway.NewMetrics(d.reg), d.eventSink())
+	events := d.eventSink()
+	d.gw = gateway.New(gateway.NewMetrics(d.reg), events)
 	d.services = gateway.Services{
 		API: d.apiHandler(), Admin: webui.Handler(), Metrics: promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}),
-		Nonces: d.nonceTable, Events: d.eventSink(), Log: d.log,
+		Nonces: d.nonceTable, Events: events, Log: d.log,
 	}
 	d.gw.Session = func(r *http.Request) *sessions.Session {
 		c, _ := r.Context().Value(connKey{}).(net.Conn)
@@ -272,6 +281,7 @@ func (d *Daemon) httpServer(cfg *config.Config) *http.Server {
 		IdleTimeout:       cfg.HTTP.IdleTimeout.Std(),
 		MaxHeaderBytes:    cfg.HTTP.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(d.log.With("component", "http").Handler(), slog.LevelDebug),
+		BaseContext:       func(net.Listener) context.Context { return d.connCtx },
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			return context.WithValue(ctx, connKey{}, c)
 		},
@@ -292,26 +302,52 @@ func (d *Daemon) Addr(name string) net.Addr {
 func (d *Daemon) AdminPassword() string { return d.adminPW }
 
 // Shutdown stops accepting, lets requests in flight finish until ctx ends,
-// then closes everything.
+// ends the connections that outlive requests (proxied WebSockets), then
+// closes everything.
 func (d *Daemon) Shutdown(ctx context.Context) error {
+	d.shutdownOnce.Do(func() { d.shutdownErr = d.shutdown(ctx) })
+	return d.shutdownErr
+}
+
+func (d *Daemon) shutdown(ctx context.Context) error {
 	if d.stop != nil {
 		d.stop()
 	}
-	var errs []error
+	var (
+		mu   sync.Mutex
+		errs []error
+	)
+	add := func(err error) {
+		mu.Lock()
+		errs = append(errs, err)
+		mu.Unlock()
+	}
 	if d.watcher != nil {
-		errs = append(errs, d.watcher.Close())
+		add(d.watcher.Close())
 	}
 	if d.ctl != nil {
-		errs = append(errs, d.ctl.Close())
+		add(d.ctl.Close())
 	}
+	var wg sync.WaitGroup
 	for _, bl := range d.listeners {
-		if bl.srv != nil {
+		if bl.srv == nil {
+			_ = bl.l.Close()
+			continue
+		}
+		wg.Go(func() {
 			if err := bl.srv.Shutdown(ctx); err != nil {
-				errs = append(errs, fmt.Errorf("listener %s: %w", bl.l.Name(), err))
+				add(fmt.Errorf("listener %s: %w", bl.l.Name(), err))
 				_ = bl.srv.Close()
 			}
-		} else {
-			_ = bl.l.Close()
+		})
+	}
+	wg.Wait()
+	if d.endConns != nil {
+		d.endConns()
+	}
+	if d.gw != nil {
+		if err := d.gw.Wait(ctx); err != nil {
+			add(fmt.Errorf("requests still running: %w", err))
 		}
 	}
 	d.wg.Wait()
@@ -319,7 +355,7 @@ func (d *Daemon) Shutdown(ctx context.Context) error {
 		d.gw.Close()
 	}
 	if d.store != nil {
-		errs = append(errs, d.store.Close())
+		add(d.store.Close())
 	}
 	return errors.Join(errs...)
 }

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -19,6 +20,9 @@ const AlarmReloadFailed = "config_reload_failed"
 func (d *Daemon) Reload(ctx context.Context) error {
 	d.reloadMu.Lock()
 	defer d.reloadMu.Unlock()
+	if d.gw == nil {
+		return errors.New("reload: the daemon is not started")
+	}
 	cur := d.cfg.Load()
 	err := d.reload(cur)
 	source := cur.Source
@@ -45,12 +49,17 @@ func (d *Daemon) reload(cur *config.Config) error {
 	if err != nil {
 		return err
 	}
-	if err := immutable(cur, next); err != nil {
-		return err
-	}
+	fixed := immutable(cur, next)
 	b, err := d.build(next)
-	if err != nil {
-		return err
+	if err != nil || len(fixed) > 0 {
+		if b != nil {
+			b.snap.Retire()
+		}
+		var all config.Errors
+		if !errors.As(err, &all) && err != nil {
+			return err
+		}
+		return next.Report(append(fixed, all...))
 	}
 	d.install(next, b)
 	return nil
@@ -58,7 +67,7 @@ func (d *Daemon) reload(cur *config.Config) error {
 
 // immutable names the settings that differ between cur and next but cannot
 // change while running.
-func immutable(cur, next *config.Config) error {
+func immutable(cur, next *config.Config) config.Errors {
 	var errs config.Errors
 	restart := func(path, format string, args ...any) {
 		errs = append(errs, next.Errorf(path, format+" cannot change while running; restart pbxgate", args...))
@@ -71,6 +80,16 @@ func immutable(cur, next *config.Config) error {
 	}
 	if cur.Log.Format != next.Log.Format {
 		restart("log.format", "log.format")
+	}
+	// The http.Server of each listener holds these from start.
+	if cur.HTTP.ReadHeaderTimeout != next.HTTP.ReadHeaderTimeout {
+		restart("http.read_header_timeout", "http.read_header_timeout")
+	}
+	if cur.HTTP.IdleTimeout != next.HTTP.IdleTimeout {
+		restart("http.idle_timeout", "http.idle_timeout")
+	}
+	if cur.HTTP.MaxHeaderBytes != next.HTTP.MaxHeaderBytes {
+		restart("http.max_header_bytes", "http.max_header_bytes")
 	}
 	if len(cur.Listeners) != len(next.Listeners) {
 		restart("listeners", "the set of listeners")
@@ -89,10 +108,7 @@ func immutable(cur, next *config.Config) error {
 			}
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return nil
+	return errs
 }
 
 func (d *Daemon) applyLogLevel(cfg *config.Config) {

@@ -47,6 +47,7 @@ type Services struct {
 // secContext is one compiled context of a snapshot.
 type secContext struct {
 	kind    *kind
+	scheme  realm.Scheme
 	policy  Policy
 	auth    *realm.Authenticator
 	handler http.Handler
@@ -58,9 +59,11 @@ type Snapshot struct {
 	proxies     *access.Proxies
 	readTimeout time.Duration
 	httpsPort   string
-	warnings    []string
-	closers     []io.Closer
-	log         *slog.Logger
+	// masterDomain names the host of a redirect when the request has none.
+	masterDomain string
+	warnings     []string
+	closers      []io.Closer
+	log          *slog.Logger
 
 	// refs counts the gateway's reference plus requests in flight.
 	refs atomic.Int64
@@ -89,7 +92,7 @@ func Build(cfg *config.Config, svc Services) (*Snapshot, error) {
 		svc.Nonces = func(string) *realm.Nonces { return nil }
 	}
 	b := &builder{cfg: cfg, svc: svc}
-	s := &Snapshot{readTimeout: cfg.HTTP.ReadTimeout.Std(), log: svc.Log.With("component", "gateway")}
+	s := &Snapshot{readTimeout: cfg.HTTP.ReadTimeout.Std(), masterDomain: cfg.MasterDomain, log: svc.Log.With("component", "gateway")}
 	s.refs.Store(1)
 
 	proxies, err := access.NewProxies(cfg.TrustedProxies)
@@ -117,6 +120,10 @@ func Build(cfg *config.Config, svc Services) (*Snapshot, error) {
 		}
 		if c.RealmAuth.Enabled {
 			sc.policy.Auth = true
+			sc.scheme = realm.Scheme(c.RealmAuth.Scheme)
+			if sc.scheme == "" {
+				sc.scheme = realm.SchemeAny
+			}
 			users := make([]realm.User, len(c.RealmAuth.Users))
 			for j, u := range c.RealmAuth.Users {
 				users[j] = realm.User{Username: u.Username, Password: u.Password}
@@ -187,10 +194,19 @@ func (s *Snapshot) Retire() { s.release() }
 // contextFor finds the context whose prefix the path falls under.
 func (s *Snapshot) contextFor(path string) *secContext {
 	if path == "/metrics" {
-		return s.contexts[0]
+		return s.byName(config.CommunicationManager)
 	}
 	for _, c := range s.contexts {
 		if strings.HasPrefix(path, c.kind.prefix) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (s *Snapshot) byName(name string) *secContext {
+	for _, c := range s.contexts {
+		if c.kind.name == name {
 			return c
 		}
 	}

@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync/atomic"
 	"testing"
 
@@ -99,10 +100,20 @@ func TestRouting(t *testing.T) {
 		{"fail/unconfigured-client", "/client/", "", http.StatusNotFound, ""},
 		{"fail/provisioning-not-served-yet", "/provision/y000000000000.cfg", "", http.StatusNotFound, ""},
 		{"fail/unknown", "/etc/passwd", "", http.StatusNotFound, ""},
+		{"fail/dot-dot-to-other-context", "/api/../voicemail/x.wav", "", http.StatusBadRequest, ""},
+		{"fail/dot-segment", "/admin/./", "", http.StatusBadRequest, ""},
+		{"fail/double-slash", "//api/v1/health", "", http.StatusBadRequest, ""},
+		{"fail/empty-segment", "/api//v1/health", "", http.StatusBadRequest, ""},
+		{"fail/encoded-slash", "/api%2f..%2fvoicemail/x", "", http.StatusBadRequest, ""},
+		{"fail/encoded-dot", "/api/%2e%2e/admin/", "", http.StatusBadRequest, ""},
+		{"fail/backslash", "/api/..\\voicemail/", "", http.StatusBadRequest, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodGet, tc.path, nil)
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			if err := setRawPath(req, tc.path); err != nil {
+				t.Fatal(err)
+			}
 			req.RemoteAddr = "192.0.2.1:1234"
 			if tc.accept != "" {
 				req.Header.Set("Accept", tc.accept)
@@ -114,6 +125,61 @@ func TestRouting(t *testing.T) {
 			}
 			if rec.Header().Get("X-Content-Type-Options") != "nosniff" {
 				t.Error("no nosniff header")
+			}
+		})
+	}
+}
+
+// setRawPath sets the request target as a server would parse it from the
+// request line, keeping encodings and dot segments.
+func setRawPath(r *http.Request, target string) error {
+	u, err := url.ParseRequestURI(target)
+	if err != nil {
+		return err
+	}
+	r.URL, r.RequestURI = u, target
+	return nil
+}
+
+func TestHTTPSRedirectHost(t *testing.T) {
+	cfg := config.Default()
+	cfg.MasterDomain = "pbx.example.com"
+	cfg.Contexts.Administrator.SSL = true
+	cfg.Contexts.CommunicationManager.RealmAuth.Enabled = false
+	cfg.Contexts.Administrator.RealmAuth.Enabled = false
+	s, err := Build(cfg, Services{HTTPSPort: "8443", Admin: http.NotFoundHandler()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := New(nil, nil)
+	g.Swap(s)
+	defer g.Close()
+	tests := []struct {
+		name, host string
+		want       int
+		location   string
+	}{
+		{"ok/name", "pbx.example.com:8080", http.StatusPermanentRedirect, "https://pbx.example.com:8443/admin/?a=1"},
+		{"ok/ipv4", "192.0.2.7:8080", http.StatusPermanentRedirect, "https://192.0.2.7:8443/admin/?a=1"},
+		{"ok/ipv6", "[2001:db8::1]:8080", http.StatusPermanentRedirect, "https://[2001:db8::1]:8443/admin/?a=1"},
+		{"ok/no-host-uses-master", "", http.StatusPermanentRedirect, "https://pbx.example.com:8443/admin/?a=1"},
+		{"fail/garbage-host", "evil.example.com\\x", http.StatusBadRequest, ""},
+		{"fail/underscore-host", "a_b.example.com", http.StatusBadRequest, ""},
+		{"fail/zone", "[fe80::1%25eth0]:80", http.StatusBadRequest, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/admin/?a=1", nil)
+			req.Host = tc.host
+			req.RemoteAddr = "192.0.2.1:1234"
+			req.Header.Set("Accept", "text/html")
+			rec := httptest.NewRecorder()
+			g.ServeHTTP(rec, req)
+			if rec.Code != tc.want || rec.Header().Get("Location") != tc.location {
+				t.Errorf("Host %q → %d %q, want %d %q", tc.host, rec.Code, rec.Header().Get("Location"), tc.want, tc.location)
+			}
+			if tc.want == http.StatusPermanentRedirect && rec.Header().Get("Cache-Control") != "no-store" {
+				t.Error("redirect is cacheable")
 			}
 		})
 	}

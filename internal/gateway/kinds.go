@@ -17,6 +17,9 @@ type kind struct {
 	// api contexts answer plain HTTP to an ssl context with 403, never a
 	// redirect.
 	api bool
+	// upgrades: the service takes WebSocket upgrades, whose connections
+	// outlive the request read deadline.
+	upgrades bool
 	// build returns the service, or nil when the context is not configured
 	// (then nothing is served under its prefix). The closer, if any, is
 	// closed when the snapshot is retired.
@@ -27,7 +30,7 @@ type kind struct {
 var kinds = []kind{
 	{name: config.CommunicationManager, prefix: "/api/", api: true, build: buildAPI},
 	{name: config.Administrator, prefix: "/admin/", build: buildAdmin},
-	{name: config.Client, prefix: "/client/", build: buildClient},
+	{name: config.Client, prefix: "/client/", upgrades: true, build: buildClient},
 	{name: config.Voicemail, prefix: "/voicemail/", build: buildFiles},
 	{name: config.Recording, prefix: "/recording/", build: buildFiles},
 	// The provisioning context has its security settings now and its
@@ -59,7 +62,7 @@ func buildClient(b *builder, c *config.Context, path string) (http.Handler, io.C
 		b.fail(path+".upstream", "%v", err)
 		return nil, nil
 	}
-	return p, nil
+	return p, p
 }
 
 func buildFiles(b *builder, c *config.Context, path string) (http.Handler, io.Closer) {

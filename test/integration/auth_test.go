@@ -31,6 +31,8 @@ func TestRealmAuthWithCurl(t *testing.T) {
 		{"fail/digest-wrong-password", []string{"--digest", "-u", "admin:wrong"}, 401},
 		{"ok/anyauth", []string{"--anyauth", "-u", "admin:" + g.pw}, 200},
 		{"ok/digest-plain-listener", []string{"--digest", "-u", "admin:" + g.pw, g.http + "/api/v1/health"}, 200},
+		{"fail/basic-refused-over-plain-http", []string{"--basic", "-u", "admin:" + g.pw, g.http + "/api/v1/health"}, 401},
+		{"ok/anyauth-plain-picks-digest", []string{"--anyauth", "-u", "admin:" + g.pw, g.http + "/api/v1/health"}, 200},
 		{"ok/digest-ipv6", []string{"--digest", "-u", "admin:" + g.pw, g.https6 + "/api/v1/health"}, 200},
 	}
 	for _, tc := range tests {
@@ -192,6 +194,12 @@ func (d *digest) do(t *testing.T, c *http.Client, user, pw, alg string, nc int) 
 // doBody sends one request with a Digest response for nonce count nc.
 func (d *digest) doBody(t *testing.T, c *http.Client, user, pw, alg string, nc int) (*http.Response, string) {
 	t.Helper()
+	return get(t, c, d.url, "Authorization", d.header(t, user, pw, alg, nc))
+}
+
+// header computes the Authorization header of a GET of d's URI.
+func (d *digest) header(t *testing.T, user, pw, alg string, nc int) string {
+	t.Helper()
 	h := md5.New
 	if alg == "SHA-256" {
 		h = func() hash.Hash { return sha256.New() }
@@ -208,9 +216,8 @@ func (d *digest) doBody(t *testing.T, c *http.Client, user, pw, alg string, nc i
 	ha1 := hx(user + ":" + d.realm + ":" + pw)
 	ha2 := hx("GET:" + d.uri)
 	response := hx(strings.Join([]string{ha1, d.nonce, ncs, cnonce, "auth", ha2}, ":"))
-	hdr := fmt.Sprintf(`Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm=%s, response="%s", qop=auth, nc=%s, cnonce="%s", opaque="%s"`,
+	return fmt.Sprintf(`Digest username="%s", realm="%s", nonce="%s", uri="%s", algorithm=%s, response="%s", qop=auth, nc=%s, cnonce="%s", opaque="%s"`,
 		user, d.realm, d.nonce, d.uri, alg, response, ncs, cnonce, d.opaque)
-	return get(t, c, d.url, "Authorization", hdr)
 }
 
 // params parses the auth-params of a challenge (test inputs only).
@@ -232,4 +239,30 @@ func params(s string) map[string]string {
 		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
 	return out
+}
+
+// TestPlainHTTPOffersNoBasic: over plain HTTP a scheme-any context offers
+// only Digest; over TLS it offers Basic too.
+func TestPlainHTTPOffersNoBasic(t *testing.T) {
+	g := start(t, "")
+	c := client()
+	for _, tc := range []struct {
+		name, url string
+		basic     bool
+	}{
+		{"ok/tls-offers-basic", g.https + "/api/v1/health", true},
+		{"ok/plain-offers-digest-only", g.http + "/api/v1/health", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, _ := get(t, c, tc.url)
+			var basic, digest bool
+			for _, h := range resp.Header.Values("WWW-Authenticate") {
+				basic = basic || strings.HasPrefix(h, "Basic ")
+				digest = digest || strings.HasPrefix(h, "Digest ")
+			}
+			if resp.StatusCode != 401 || !digest || basic != tc.basic {
+				t.Errorf("%d, challenges %q: want 401 with Digest, Basic offered = %v", resp.StatusCode, resp.Header.Values("WWW-Authenticate"), tc.basic)
+			}
+		})
+	}
 }

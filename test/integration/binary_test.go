@@ -262,6 +262,13 @@ contexts:
 		t.Errorf("after a refused reload, another IP: %d, want 200", code)
 	}
 
+	// An edit alone, no signal: the file watcher reloads.
+	write(base + `    ip_access: {enabled: true, blacklist: ["127.0.0.4"]}` + "\n")
+	p.waitLog(t, `msg="configuration reloaded".*generation=3`)
+	if code, _ := curl(t, "--interface", "127.0.0.4", url); code != 403 {
+		t.Errorf("after an edit picked up by the watcher: %d, want 403", code)
+	}
+
 	// Fixed file: `pbxgate reload` succeeds.
 	write(base)
 	stdout, stderr, code := run(t, "", "reload", "--config", cfg, "--data", data)

@@ -94,6 +94,13 @@ func TestFileServersTraversal(t *testing.T) {
 	if len(targets) < 150 {
 		t.Fatalf("corpus too small: %d targets", len(targets))
 	}
+	// Positive control: the raw client does reach files inside the roots,
+	// so a silent transport failure cannot pass for a refusal.
+	for _, tlsOn := range []bool{false, true} {
+		if status, body := rawGet(t, g, "/recording/INBOX/msg0000.wav", tlsOn); status != 200 || len(body) != 4096 {
+			t.Fatalf("control request (tls %v): %d, %d bytes", tlsOn, status, len(body))
+		}
+	}
 	for target := range targets {
 		for _, tlsOn := range []bool{false, true} {
 			status, body := rawGet(t, g, target, tlsOn)

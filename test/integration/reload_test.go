@@ -46,11 +46,14 @@ contexts:
 				c.Transport.(*http.Transport).DisableKeepAlives = true
 			}
 			for ctx.Err() == nil {
-				base := g.https
+				// Basic over TLS to the API; the plain listener serves the
+				// voicemail listing (no realm auth there: Basic is not
+				// accepted over plain HTTP).
+				url := g.https + "/api/v1/health"
 				if w%4 == 3 {
-					base = g.http
+					url = g.http + "/voicemail/"
 				}
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/health", nil)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 				req.SetBasicAuth("admin", g.pw)
 				resp, err := c.Do(req)
 				if ctx.Err() != nil {

@@ -13,8 +13,10 @@ import (
 // its request header is disconnected after read_header_timeout (slowloris).
 func TestSlowClientsAreCut(t *testing.T) {
 	g := start(t, `
-http: {read_header_timeout: 1s}
-contexts: {communication_manager: {realm_auth: {enabled: false}}}
+http: {read_header_timeout: 1s, read_timeout: 1s}
+contexts:
+  communication_manager: {realm_auth: {enabled: false}}
+  administrator: {ip_access: {enabled: true, whitelist: ["192.0.2.1"]}}
 `)
 	tests := []struct {
 		name, addr, send string
@@ -22,6 +24,10 @@ contexts: {communication_manager: {realm_auth: {enabled: false}}}
 		{"fail/tls-handshake-never-sent", strings.TrimPrefix(g.https, "https://"), ""},
 		{"fail/tls-hello-half-sent", strings.TrimPrefix(g.https, "https://"), "\x16\x03\x01\x00\xa0\x01\x00"},
 		{"fail/header-never-finished", strings.TrimPrefix(g.http, "http://"), "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: "},
+		{"fail/slow-body-allowed-path", strings.TrimPrefix(g.http, "http://"), "POST /api/v1/health HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"},
+		{"fail/slow-body-ip-refused-path", strings.TrimPrefix(g.http, "http://"), "POST /admin/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"},
+		{"fail/slow-body-unrouted-path", strings.TrimPrefix(g.http, "http://"), "POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"},
+		{"fail/slow-body-with-upgrade-header", strings.TrimPrefix(g.http, "http://"), "POST /api/v1/health HTTP/1.1\r\nHost: x\r\nUpgrade: x\r\nConnection: upgrade\r\nContent-Length: 100\r\n\r\nab"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
