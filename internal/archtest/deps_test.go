@@ -48,10 +48,10 @@ func TestImportRules(t *testing.T) {
 		mayNot []string
 	}{
 		{"domain packages decide without HTTP, storage or wiring",
-			[]string{"internal/access", "internal/config", "internal/event", "internal/alarm", "internal/certs"},
+			[]string{"internal/access", "internal/config", "internal/event", "internal/alarm", "internal/certs", "internal/sni", "internal/domains"},
 			[]string{"net/http", mod + "internal/store", mod + "internal/daemon", mod + "internal/gateway", mod + "internal/cli"}},
 		{"the decision engines stay pure",
-			[]string{"internal/access"},
+			[]string{"internal/access", "internal/sni", "internal/domains"},
 			[]string{"net", "log/slog", "os/exec"}},
 		{"front-ends never reach storage or the composition root",
 			[]string{"internal/gateway", "internal/api", "internal/webui", "internal/files", "internal/proxy", "internal/realm", "internal/listen"},
