@@ -143,6 +143,8 @@ type Config struct {
 	SecurityXML string `yaml:"security_xml"`
 	// Log sets the log level (debug, info, warn, error) and format (text, json).
 	Log Log `yaml:"log"`
+	// Alarms tunes when system_state raises alarms.
+	Alarms Alarms `yaml:"alarms"`
 
 	// Source is the file the configuration was read from ("" for the
 	// embedded defaults). It is not a YAML key.
@@ -196,6 +198,13 @@ type HTTP struct {
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
 	// MaxHeaderBytes limits the request header. Default 65536.
 	MaxHeaderBytes int `yaml:"max_header_bytes"`
+}
+
+// Alarms tunes the alarms of GET /api/v1/system/state.
+type Alarms struct {
+	// CertificateExpiry is how long before its not_after a served
+	// certificate raises certificate_expiring. Default 14d.
+	CertificateExpiry Duration `yaml:"certificate_expiry"`
 }
 
 // Log sets up logging.
@@ -309,7 +318,8 @@ func Default() *Config {
 			Recording:            defaultContext(false),
 			Provisioning:         defaultContext(false),
 		},
-		Log: Log{Level: "info", Format: "text"},
+		Log:    Log{Level: "info", Format: "text"},
+		Alarms: Alarms{CertificateExpiry: Duration(14 * 24 * time.Hour)},
 	}
 }
 

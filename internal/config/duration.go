@@ -8,8 +8,15 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// String formats d like time.Duration: "10s", "1m30s", "2h0m0s".
-func (d Duration) String() string { return time.Duration(d).String() }
+// String formats d like time.Duration ("10s", "1m30s", "2h0m0s"), or as
+// days ("14d") when it is a whole number of them.
+func (d Duration) String() string {
+	const day = 24 * time.Hour
+	if v := time.Duration(d); v >= day && v%day == 0 {
+		return fmt.Sprintf("%dd", v/day)
+	}
+	return time.Duration(d).String()
+}
 
 // MarshalYAML writes d as a string like "10s".
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
@@ -31,8 +38,15 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// parseDuration parses s, with the message the configuration shows.
+// parseDuration parses s, with the message the configuration shows. A
+// whole number of days ("14d") is accepted too, for certificate windows.
 func parseDuration(s string) (Duration, error) {
+	if days, ok := strings.CutSuffix(strings.TrimSpace(s), "d"); ok && isBareNumber(days) && !strings.ContainsAny(days, ".+-") {
+		var n int64
+		if _, err := fmt.Sscan(days, &n); err == nil && n <= 36500 {
+			return Duration(time.Duration(n) * 24 * time.Hour), nil
+		}
+	}
 	v, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
 		if isBareNumber(s) {

@@ -312,7 +312,7 @@ func TestFieldNamesMatchWalker(t *testing.T) {
 		t.Errorf("YAML() of the defaults does not validate: %v\n%s", err, out)
 	}
 	keys := fieldNames(reflect.TypeFor[Config]())
-	want := []string{"data_dir", "database", "master_domain", "trusted_proxies", "listeners", "http", "contexts", "security_xml", "log"}
+	want := []string{"data_dir", "database", "master_domain", "trusted_proxies", "listeners", "http", "contexts", "security_xml", "log", "alarms"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("keys = %v, want %v", keys, want)
 	}

@@ -142,6 +142,12 @@ func TestParseDuration(t *testing.T) {
 		{"-3", 0, "has no unit"},
 		{"ten", 0, "is not a duration"},
 		{"", 0, "is not a duration"},
+		{"14d", 14 * 24 * time.Hour, ""},
+		{"1d", 24 * time.Hour, ""},
+		{"1.5d", 0, "is not a duration"},
+		{"-2d", 0, "is not a duration"},
+		{"d", 0, "is not a duration"},
+		{"99999999999999d", 0, "is not a duration"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -153,6 +159,10 @@ func TestParseDuration(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tt.err)
 			case got.Std() != tt.want:
 				t.Errorf("got %v, want %v", got, tt.want)
+			case err == nil:
+				if back, err := parseDuration(got.String()); err != nil || back != got {
+					t.Errorf("String() %q does not parse back: %v %v", got.String(), back, err)
+				}
 			}
 		})
 	}

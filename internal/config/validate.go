@@ -38,6 +38,9 @@ func (c *Config) Validate() error {
 	default:
 		v.add("log.format", "%q is not one of text, json", c.Log.Format)
 	}
+	if c.Alarms.CertificateExpiry <= 0 {
+		v.add("alarms.certificate_expiry", "must be more than 0")
+	}
 	v.errs.sortByPos(displayName(c.Source))
 	return v.errs.err()
 }
