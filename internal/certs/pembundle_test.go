@@ -53,16 +53,20 @@ func TestLoadKeystorePEM(t *testing.T) {
 		{name: "ok/header-lines", data: cat([]byte("date=2023-11-29\n"), key, []byte("subject=/CN=localhost\nissuer=/CN=x\n"), leaf), alg: x509.ECDSA, chain: lh},
 		{name: "ok/trusted-certificate-label", data: cat(key, bytes.ReplaceAll(leaf, []byte("CERTIFICATE"), []byte("TRUSTED CERTIFICATE"))), alg: x509.ECDSA, chain: lh},
 		{name: "fail/encrypted-pkcs8", data: cat(encPKCS8, leaf), wantErr: ErrUnsupported,
-			errText: "encrypted private key is not supported; decrypt it with openssl pkey"},
+			errText: "encrypted private key at line 1 is not supported; decrypt it with openssl pkey"},
 		{name: "fail/encrypted-traditional", data: cat(leaf, encTrad), wantErr: ErrUnsupported,
-			errText: "encrypted private key is not supported; decrypt it with openssl pkey"},
-		{name: "fail/key-matches-no-cert", data: cat(other, leaf, inter), wantErr: ErrKeyMismatch, errText: "key matches no certificate in the file"},
-		{name: "fail/no-key", data: cat(leaf, inter), errText: "no private key"},
-		{name: "fail/no-cert", data: key, errText: "no certificate"},
+			errText: "encrypted private key at line 13 is not supported; decrypt it with openssl pkey"},
+		{name: "fail/key-matches-no-cert", data: cat(other, leaf, inter), wantErr: ErrKeyMismatch,
+			errText: "the key at line 1 (ecdsa-p256) matches no certificate in the text"},
+		{name: "fail/no-key", data: cat(leaf, inter), wantErr: ErrNoKey, errText: "no private key"},
+		{name: "fail/no-cert", data: key, wantErr: ErrNoCertificate, errText: "no certificate"},
 		{name: "fail/two-keys", data: cat(key, other, leaf), errText: "more than one private key"},
-		{name: "fail/no-end", data: cat(key, leaf[:len(leaf)-30]), errText: `PEM block "CERTIFICATE" has no END line`},
-		{name: "fail/bad-base64", data: cat(key, []byte("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")), errText: "bad base64"},
-		{name: "fail/bad-certificate", data: cat(key, []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")), errText: "certificate 1"},
+		{name: "fail/no-end", data: cat(key, leaf[:len(leaf)-30]), wantErr: ErrGarbage,
+			errText: `garbage at line 6: PEM block "CERTIFICATE" has no END line`},
+		{name: "fail/bad-base64", data: cat(key, []byte("-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n")), wantErr: ErrGarbage,
+			errText: "garbage at line 7: bad base64"},
+		{name: "fail/bad-certificate", data: cat(key, []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")), wantErr: ErrGarbage,
+			errText: "garbage at line 6: certificate 1 does not parse"},
 		{name: "fail/openssh-key", data: cat([]byte("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"), leaf),
 			wantErr: ErrUnsupported, errText: "OPENSSH PRIVATE KEY blocks are not supported"},
 	}
@@ -101,7 +105,9 @@ func TestScanPEM(t *testing.T) {
 		{"ok/one-line", "-----BEGIN A----- AA== -----END A----- -----BEGIN B----- AA== -----END B-----", []string{"A", "B"}, ""},
 		{"ok/bad-label-skipped", "-----BEGIN a\nb-----\n-----BEGIN A-----AA==-----END A-----", []string{"A"}, ""},
 		{"ok/label-too-long-skipped", "-----BEGIN " + strings.Repeat("A", 65) + "-----x-----END " + strings.Repeat("A", 65) + "-----", nil, ""},
-		{"fail/end-of-other-label", "-----BEGIN A-----\nAA==\n-----END B-----", nil, `PEM block "A" has no END line`},
+		{"fail/end-of-other-label", "-----BEGIN A-----\nAA==\n-----END B-----", nil, `garbage at line 1: PEM block "A" has no END line`},
+		{"fail/end-after-next-begin", "-----BEGIN A-----\nAA==\n-----BEGIN B-----\nAA==\n-----END B-----\n-----END A-----", nil,
+			`garbage at line 1: PEM block "A" has no END line before line 3`},
 		{"fail/begin-at-end", "-----BEGIN ", nil, ""},
 	}
 	for _, tc := range tests {
@@ -131,7 +137,7 @@ func TestParsePEMBundleEncryptedHeader(t *testing.T) {
 	// A Proc-Type header is enough to refuse the key, whatever follows.
 	in := "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n"
 	_, err := ParsePEMBundle([]byte(in))
-	if !errors.Is(err, ErrUnsupported) || err.Error() != "encrypted private key is not supported; decrypt it with openssl pkey" {
+	if !errors.Is(err, ErrUnsupported) || err.Error() != "encrypted private key at line 1 is not supported; decrypt it with openssl pkey -in KEYFILE -out NEWFILE" {
 		t.Errorf("error %v", err)
 	}
 }
