@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pbxgate/pbxgate/internal/alarm"
+	"github.com/pbxgate/pbxgate/internal/domains"
 	"github.com/pbxgate/pbxgate/internal/sessions"
 )
 
@@ -36,7 +37,12 @@ type Deps struct {
 	Sessions interface{ List() []sessions.Snapshot }
 	// Nodes lists the gateway nodes sharing the store (the cluster).
 	Nodes func(ctx context.Context) ([]Node, error)
-	Now   func() time.Time
+	// Domains returns the domain tree's rules over the store.
+	Domains func() *domains.Service
+	// DomainsChanged is called after a write to the domain tree.
+	DomainsChanged func(ctx context.Context)
+	TLS            TLS
+	Now            func() time.Time
 }
 
 // Node is one gateway node seen in the store.
@@ -58,6 +64,17 @@ func New(d Deps) http.Handler {
 	mux.HandleFunc("GET /api/v1/health", a.health)
 	mux.HandleFunc("GET /api/v1/system/state", a.systemState)
 	mux.HandleFunc("GET /api/v1/sessions", a.sessions)
+	if d.Domains != nil {
+		mux.HandleFunc("GET /api/v1/domains", a.listDomains)
+		mux.HandleFunc("POST /api/v1/domains", a.addDomain)
+		mux.HandleFunc("GET /api/v1/domains/{name}", a.getDomain)
+		mux.HandleFunc("PATCH /api/v1/domains/{name}", a.patchDomain)
+		mux.HandleFunc("DELETE /api/v1/domains/{name}", a.deleteDomain)
+	}
+	if d.TLS != nil {
+		mux.HandleFunc("GET /api/v1/certificates", a.certificates)
+		mux.HandleFunc("GET /api/v1/tls/resolve", a.resolve)
+	}
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})

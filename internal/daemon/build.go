@@ -105,9 +105,11 @@ func injected(filled []string, warning string) bool {
 
 // install makes b serve: the listeners' certificates, then the gateway.
 func (d *Daemon) install(cfg *config.Config, b *built) {
+	d.defCert.Store(b.defaultCert)
 	for i, bl := range d.listeners {
 		if bl.resolver != nil {
-			bl.resolver.Set(b.listenerCerts[i], b.defaultCert)
+			bl.resolver.SetListener(b.listenerCerts[i])
+			bl.resolver.SetDefault(b.defaultCert)
 		}
 	}
 	d.gw.Swap(b.snap)
@@ -116,4 +118,7 @@ func (d *Daemon) install(cfg *config.Config, b *built) {
 	d.loadedAt.Store(&now)
 	d.generation.Add(1)
 	d.applyLogLevel(cfg)
+	if d.table.Load() != nil {
+		d.evaluateCertificates()
+	}
 }

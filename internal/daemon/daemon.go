@@ -18,6 +18,7 @@ package daemon
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -35,13 +36,14 @@ import (
 
 	"github.com/pbxgate/pbxgate/internal/alarm"
 	"github.com/pbxgate/pbxgate/internal/api"
-	"github.com/pbxgate/pbxgate/internal/certs"
 	"github.com/pbxgate/pbxgate/internal/config"
 	"github.com/pbxgate/pbxgate/internal/ctl"
+	"github.com/pbxgate/pbxgate/internal/domains"
 	"github.com/pbxgate/pbxgate/internal/gateway"
 	"github.com/pbxgate/pbxgate/internal/listen"
 	"github.com/pbxgate/pbxgate/internal/realm"
 	"github.com/pbxgate/pbxgate/internal/sessions"
+	"github.com/pbxgate/pbxgate/internal/sni"
 	"github.com/pbxgate/pbxgate/internal/store"
 	"github.com/pbxgate/pbxgate/internal/webui"
 )
@@ -90,6 +92,10 @@ type Daemon struct {
 	checkOnly bool
 
 	store     *store.DB
+	domains   atomic.Pointer[domains.Service]
+	table     *sni.Table
+	certs     *certMonitor
+	defCert   atomic.Pointer[tls.Certificate]
 	listeners []*boundListener
 	ctl       *ctl.Server
 	watcher   io.Closer
@@ -106,7 +112,7 @@ type Daemon struct {
 
 type boundListener struct {
 	l        *listen.Listener
-	resolver *certs.Static
+	resolver *sni.Resolver // nil on plain listeners
 	srv      *http.Server
 }
 
@@ -205,9 +211,14 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	if d.store, err = store.Open(ctx, cfg.Database, cfg.DataDir, d.log); err != nil {
 		return err
 	}
+	if err := d.useMaster(ctx, cfg.MasterDomain); err != nil {
+		return err
+	}
+	d.table = sni.NewTable()
 
 	d.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	d.metrics = newMetrics(d.reg)
+	d.certs = newCertMonitor(d.reg)
 	lm := listen.NewMetrics(d.reg)
 	events := d.eventSink()
 	d.gw = gateway.New(gateway.NewMetrics(d.reg), events)
@@ -223,7 +234,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	for _, lc := range cfg.Listeners {
 		bl := &boundListener{}
 		if lc.TLS {
-			bl.resolver = certs.NewStatic(nil, nil)
+			bl.resolver = sni.NewResolver(d.table)
 		}
 		opts := listen.Options{Name: lc.Name, Address: lc.Address, Sessions: d.sessions, Metrics: lm, Log: d.log}
 		if bl.resolver != nil {
@@ -242,6 +253,9 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 		return err
 	}
 	d.install(cfg, built)
+	if err := d.rebuildCertificates(ctx); err != nil {
+		return err
+	}
 
 	d.ctl = ctl.NewServer(cfg.DataDir, map[string]ctl.Handler{
 		"reload": func(ctx context.Context, _ []string) (string, error) {
@@ -264,6 +278,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 		d.log.Info("listening", "listener", bl.l.Name(), "address", bl.l.Addr().String(), "tls", bl.l.TLS())
 	}
 	d.wg.Go(func() { d.heartbeat(ctx) })
+	d.wg.Go(func() { d.watchDomains(ctx) })
 	if d.opts.Watch && d.opts.ConfigPath != "" {
 		if d.watcher, err = d.watch(ctx); err != nil {
 			return err
@@ -287,6 +302,20 @@ func (d *Daemon) httpServer(cfg *config.Config) *http.Server {
 		},
 	}
 }
+
+// useMaster makes the domain tree's rules for master and makes sure the
+// master domain exists (re-rooting the tree when master_domain changed).
+func (d *Daemon) useMaster(ctx context.Context, master string) error {
+	svc := domains.New(domainStore{d.store}, master)
+	if err := svc.EnsureMaster(ctx); err != nil {
+		return fmt.Errorf("master domain %s: %w", master, err)
+	}
+	d.domains.Store(svc)
+	return nil
+}
+
+// defaultCert returns the default certificate being served.
+func (d *Daemon) defaultCert() *tls.Certificate { return d.defCert.Load() }
 
 // Addr returns the bound address of the named listener, or nil.
 func (d *Daemon) Addr(name string) net.Addr {
@@ -383,5 +412,8 @@ func (d *Daemon) Status() api.Status {
 }
 
 func (d *Daemon) apiHandler() http.Handler {
-	return api.New(api.Deps{Status: d.Status, Alarms: d.alarms, Sessions: d.sessions, Nodes: d.nodes})
+	return api.New(api.Deps{
+		Status: d.Status, Alarms: d.alarms, Sessions: d.sessions, Nodes: d.nodes,
+		Domains: d.domainService, DomainsChanged: d.domainsChanged, TLS: tlsAPI{d},
+	})
 }

@@ -62,6 +62,15 @@ func (d *Daemon) reload(cur *config.Config) error {
 		return next.Report(append(fixed, all...))
 	}
 	d.install(next, b)
+	if next.MasterDomain != cur.MasterDomain {
+		ctx := context.Background()
+		if err := d.useMaster(ctx, next.MasterDomain); err != nil {
+			return err
+		}
+		if err := d.rebuildCertificates(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

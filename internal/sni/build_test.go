@@ -220,3 +220,36 @@ func TestNilIndex(t *testing.T) {
 		t.Errorf("nil Index: Len %d, Master %q", ix.Len(), ix.Master())
 	}
 }
+
+func TestDomainsAccessor(t *testing.T) {
+	leaf := newCert(t, certSpec{cn: "a.example.com"})
+	ix, err := Build("example.com", []Domain{
+		{Name: "example.com"},
+		{Name: "a.example.com", Parent: "example.com", Certs: []*tls.Certificate{leaf}},
+		{Name: "b.a.example.com", Parent: "a.example.com"},
+	}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ix.Domains()
+	if len(got) != 3 {
+		t.Fatalf("Domains() = %d, want 3", len(got))
+	}
+	byName := map[string]Domain{}
+	for _, d := range got {
+		byName[d.Name] = d
+	}
+	if d := byName["b.a.example.com"]; d.Parent != "a.example.com" || len(d.Certs) != 0 {
+		t.Errorf("child = %+v, want parent a.example.com and no own certificate", d)
+	}
+	if d := byName["a.example.com"]; len(d.Certs) != 1 || d.Certs[0] != leaf {
+		t.Errorf("a.example.com = %+v, want its own certificate", d)
+	}
+	if d := byName["example.com"]; d.Parent != "" {
+		t.Errorf("master parent = %q", d.Parent)
+	}
+	var nilIx *Index
+	if nilIx.Domains() != nil {
+		t.Error("nil index has domains")
+	}
+}

@@ -67,7 +67,7 @@ func Build(master string, domains []Domain, now time.Time) (*Index, error) {
 	var errs []error
 	m, err := normalizeName(master)
 	if err != nil {
-		errs = append(errs, fmt.Errorf("master %q: %w: %v", master, ErrInvalidName, err))
+		errs = append(errs, fmt.Errorf("master %q: %w: %w", master, ErrInvalidName, err))
 		m = master
 	}
 
@@ -86,7 +86,7 @@ func Build(master string, domains []Domain, now time.Time) (*Index, error) {
 	for k, d := range domains {
 		name, err := normalizeName(d.Name)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("domain %q: %w: %v", d.Name, ErrInvalidName, err))
+			errs = append(errs, fmt.Errorf("domain %q: %w: %w", d.Name, ErrInvalidName, err))
 			continue
 		}
 		parent := ""
@@ -98,7 +98,7 @@ func Build(master string, domains []Domain, now time.Time) (*Index, error) {
 		case d.Parent != "":
 			parent, err = normalizeName(d.Parent)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("domain %q: parent %q: %w: %v", name, d.Parent, ErrInvalidName, err))
+				errs = append(errs, fmt.Errorf("domain %q: parent %q: %w: %w", name, d.Parent, ErrInvalidName, err))
 				parent = ""
 			}
 		}
@@ -266,4 +266,20 @@ func (ix *Index) Master() string {
 		return ""
 	}
 	return ix.entries[ix.master].name
+}
+
+// Domains returns every domain of the index with its own certificates (not
+// inherited ones), in the order they were given to Build.
+func (ix *Index) Domains() []Domain {
+	if ix == nil {
+		return nil
+	}
+	out := make([]Domain, len(ix.entries))
+	for i, e := range ix.entries {
+		out[i] = Domain{Name: e.name, Certs: e.own}
+		if e.parent >= 0 {
+			out[i].Parent = ix.entries[e.parent].name
+		}
+	}
+	return out
 }

@@ -159,3 +159,9 @@ func (r *Resolver) Resolve(serverName string, supports func(*tls.Certificate) bo
 	res.Source = SourceNone
 	return res
 }
+
+// Listener returns the listener's own certificate, or nil.
+func (r *Resolver) Listener() *tls.Certificate { return r.listener.Load() }
+
+// Default returns the default certificate, or nil.
+func (r *Resolver) Default() *tls.Certificate { return r.fallback.Load() }
