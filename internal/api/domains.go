@@ -43,7 +43,10 @@ type CertView struct {
 	Error string `json:"error,omitempty"`
 }
 
-func (a *handler) view(d domains.Domain) DomainView {
+func (a *handler) view(d domains.Domain) DomainView { return ViewDomain(d, a.d.Now()) }
+
+// ViewDomain describes d as the API and the command line show it at now.
+func ViewDomain(d domains.Domain, now time.Time) DomainView {
 	v := DomainView{
 		Name: d.Name, Parent: d.Parent, ACMEEnabled: d.ACMEEnabled, ACMEAccountEmail: d.ACMEAccountEmail,
 		Created: d.Created.UTC(), Updated: d.Updated.UTC(), Revision: d.Revision,
@@ -61,7 +64,6 @@ func (a *handler) view(d domains.Domain) DomainView {
 		return v
 	}
 	cv.Marker, cv.AutoIssued, cv.Warnings = m.Marker, m.Marker != nil, m.Warnings
-	now := a.d.Now()
 	for _, p := range m.Pairs {
 		cv.Certificates = append(cv.Certificates, certs.Describe(p.Cert))
 		cv.Problems = append(cv.Problems, certs.Check(p.Cert, d.Name, now)...)
