@@ -10,9 +10,14 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/pbxgate/pbxgate/internal/certs"
+	"github.com/pbxgate/pbxgate/internal/config"
 )
 
-// watcher reloads when the configuration file or its security.xml changes.
+// watcher reloads when the configuration file, its security.xml, or a
+// listener's certificate files (certdir, keystore) change, so that a
+// renewed certificate is served by the next handshake.
 // It watches their directories, since editors and config managers replace
 // files by renaming; a Kubernetes-style "..data" symlink swap in such a
 // directory counts as a change of its files; bursts of events within the
@@ -48,7 +53,7 @@ func (d *Daemon) watch(ctx context.Context) (io.Closer, error) {
 func (w *watcher) arm() error {
 	files := map[string]bool{}
 	dirs := map[string]bool{}
-	for _, f := range append([]string{w.d.opts.ConfigPath}, w.d.cfg.Load().Files()...) {
+	for _, f := range watchedFiles(w.d.opts.ConfigPath, w.d.cfg.Load()) {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return err
@@ -106,4 +111,18 @@ func (w *watcher) run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// watchedFiles lists the files whose change reloads the configuration.
+func watchedFiles(configPath string, cfg *config.Config) []string {
+	files := append([]string{configPath}, cfg.Files()...)
+	for _, l := range cfg.Listeners {
+		switch {
+		case l.CertDir != "":
+			files = append(files, filepath.Join(l.CertDir, certs.KeyFile), filepath.Join(l.CertDir, certs.CertFile))
+		case l.Keystore.File != "":
+			files = append(files, l.Keystore.File)
+		}
+	}
+	return files
 }

@@ -233,3 +233,55 @@ func writeCertdir(t *testing.T, dir, merged string) {
 		t.Fatal(err)
 	}
 }
+
+// TestCertdirHotSwap: replacing the files of a listener's certdir is served
+// by the next handshake, without restart, while an open connection stays.
+func TestCertdirHotSwap(t *testing.T) {
+	now := time.Now()
+	certdir := t.TempDir()
+	writeCertdir(t, certdir, mergedPEM(t, "first", []string{"pbx.example.com"}, now.Add(-time.Hour), now.AddDate(1, 0, 0)))
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pbxgate.yaml")
+	if err := os.WriteFile(cfg, []byte(`
+listeners: [{name: https, address: "127.0.0.1:0", tls: true, certdir: "`+certdir+`"}]
+log: {level: info}
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := serve(t, "--config", cfg, "--data", filepath.Join(dir, "data"))
+	m := p.waitLog(t, `msg=listening listener=https address=(\S+)`)
+	g := &gw{t: t, https: "https://" + m[1]}
+	if got := g.served(t, ""); got != "first" {
+		t.Fatalf("served %q, want first", got)
+	}
+	open, err := tls.Dial("tcp", m[1], &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer open.Close()
+
+	// Replace the pair as a renewal tool would: new files renamed in.
+	next := t.TempDir()
+	writeCertdir(t, next, mergedPEM(t, "second", []string{"pbx.example.com"}, now.Add(-time.Hour), now.AddDate(1, 0, 0)))
+	for _, f := range []string{"server.key", "server.crt"} {
+		b, _ := os.ReadFile(filepath.Join(next, f))
+		if err := os.WriteFile(filepath.Join(certdir, f+".new"), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(certdir, f+".new"), filepath.Join(certdir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.waitLog(t, `msg="configuration reloaded".*generation=2`)
+	if got := g.served(t, ""); got != "second" {
+		t.Errorf("after replacing the certdir files: %q, want second", got)
+	}
+	// The connection opened before the swap still works.
+	if _, err := open.Write([]byte("GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Errorf("connection opened before the swap: %v", err)
+	}
+	buf := make([]byte, 12)
+	if _, err := open.Read(buf); err != nil || !strings.HasPrefix(string(buf), "HTTP/1.1 401") {
+		t.Errorf("connection opened before the swap answered %q %v", buf, err)
+	}
+}
