@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"encoding/json"
 	"io"
 	"sync"
 )
@@ -15,4 +16,10 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// compact renders a decoded JSON document on one line for substring checks.
+func compact(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
