@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -283,5 +284,55 @@ log: {level: info}
 	buf := make([]byte, 12)
 	if _, err := open.Read(buf); err != nil || !strings.HasPrefix(string(buf), "HTTP/1.1 401") {
 		t.Errorf("connection opened before the swap answered %q %v", buf, err)
+	}
+}
+
+// rsaMergedPEM is mergedPEM with an RSA 2048 key.
+func rsaMergedPEM(t *testing.T, cn string, sans []string) string {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: cn}, DNSNames: sans,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	_ = pem.Encode(&b, &pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+	_ = pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return b.String()
+}
+
+// TestRSAAndECDSASideBySide: a domain holding an RSA and an ECDSA
+// certificate serves each client the best it supports; a listener without
+// a certificate of its own serves the default one to clients without SNI.
+func TestRSAAndECDSASideBySide(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl is not installed (scripts/test installs it)")
+	}
+	g := start(t, "master_domain: pbx.example.com\n")
+	now := time.Now()
+	both := mergedPEM(t, "t-ecdsa", []string{"t.pbx.example.com"}, now.Add(-time.Hour), now.AddDate(1, 0, 0)) +
+		rsaMergedPEM(t, "t-rsa", []string{"t.pbx.example.com"})
+	if code, out := g.apiCall(t, http.MethodPost, "/api/v1/domains", map[string]any{"name": "t.pbx.example.com", "certificate_pem": both}); code != http.StatusCreated {
+		t.Fatalf("POST: %d %v", code, out)
+	}
+	if got := g.servedOpenSSL(t, "t.pbx.example.com"); got != "t-ecdsa" {
+		t.Errorf("modern client: %q, want the ECDSA certificate", got)
+	}
+	out, _ := exec.Command("openssl", "s_client", "-connect", strings.TrimPrefix(g.https, "https://"),
+		"-servername", "t.pbx.example.com", "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256").CombinedOutput()
+	if m := subjectCN.FindSubmatch(out); m == nil || strings.TrimSpace(string(m[1])) != "t-rsa" {
+		t.Errorf("RSA-only TLS 1.2 client did not get the RSA certificate:\n%s", out)
+	}
+	if got := g.served(t, ""); got != "pbx.example.com" {
+		t.Errorf("no SNI, no listener certificate: %q, want the default certificate for the master domain", got)
 	}
 }
