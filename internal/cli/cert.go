@@ -13,8 +13,11 @@ import (
 	"github.com/pbxgate/pbxgate/internal/certs"
 )
 
-// The environment variables that may carry the passwords of the cert
-// commands, so that they stay out of the process list.
+// The names of the environment variables that may carry the passwords of
+// the cert commands, so that they stay out of the process list. They are
+// names, not credentials.
+//
+//nolint:gosec // G101 matches the word PASSWORD in the names.
 const (
 	envStorePassword = "PBXGATE_STORE_PASSWORD"
 	envKeyPassword   = "PBXGATE_KEY_PASSWORD"

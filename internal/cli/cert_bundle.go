@@ -57,8 +57,11 @@ It replaces: cat domain.key domain.crt ca.pem`,
 				return err
 			}
 			m, err := certs.ParseMerged(string(merged))
-			if err != nil || len(m.Pairs) != 1 {
-				return fmt.Errorf("bundle: the merged PEM does not read back: %v", err)
+			if err != nil {
+				return fmt.Errorf("bundle: the merged PEM does not read back: %w", err)
+			}
+			if len(m.Pairs) != 1 {
+				return fmt.Errorf("bundle: the merged PEM reads back as %d key pairs, want 1", len(m.Pairs))
 			}
 			info := certs.Describe(m.Pairs[0].Cert)
 			fmt.Fprintf(stdout, "wrote %s (mode 0600): private key %s, certificate %s, %s\n",
