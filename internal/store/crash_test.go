@@ -20,14 +20,16 @@ import (
 // The test binary runs itself as a child process when childModeEnv is set;
 // see TestMain and runChild.
 const (
-	childModeEnv = "PBXGATE_STORE_TEST_CHILD"
-	childDirEnv  = "PBXGATE_STORE_TEST_DIR"
+	childModeEnv     = "PBXGATE_STORE_TEST_CHILD"
+	childDirEnv      = "PBXGATE_STORE_TEST_DIR"
+	childDatabaseEnv = "PBXGATE_STORE_TEST_DATABASE" // the database argument of Open; "" for SQLite
 )
 
 // Child modes.
 const (
 	childCrash = "crash" // commit one write, then write without committing and wait to be killed
 	childOpen  = "open"  // wait for "go" on stdin, then open, write, close
+	childLock  = "lock"  // take a lock and wait to be killed
 )
 
 // uncommittedRows × uncommittedSize bytes are written by the crash child
@@ -52,6 +54,8 @@ func runChild(mode, dir string) int {
 		return crashChild(ctx, db)
 	case childOpen:
 		return openChild(ctx, dir)
+	case childLock:
+		return lockChild(ctx, os.Getenv(childDatabaseEnv), dir)
 	}
 	fmt.Fprintln(os.Stderr, "unknown child mode", mode)
 	return 2
@@ -119,10 +123,11 @@ type child struct {
 	stderr *bytes.Buffer
 }
 
-func startChild(t *testing.T, mode, dir string) *child {
+func startChild(t *testing.T, mode, dir string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childModeEnv+"="+mode, childDirEnv+"="+dir)
+	cmd.Env = append(cmd.Env, env...)
 	c := &child{cmd: cmd, stderr: new(bytes.Buffer)}
 	cmd.Stderr = c.stderr
 	var err error

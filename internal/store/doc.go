@@ -101,4 +101,36 @@
 // tests control time); [DB.Nodes] lists all rows sorted by ID, and the caller
 // decides from LastSeen which are alive; [DB.ForgetNode] removes a row and is
 // not an error for an unknown ID.
+//
+// # Lock contract
+//
+// [DB.TryLock] takes a named lock that excludes every other holder of the
+// name, in this process and in every other process sharing the database
+// (the ACME client runs one order per domain at a time with it). It never
+// waits: ok is false when someone else holds the lock, and the caller tries
+// again later. The returned unlock releases the lock; it may be called more
+// than once, works after the caller's context is cancelled, and logs what it
+// could not do. Close releases the locks still held. A DB holds at most
+// [MaxLocks] locks at once.
+//
+// On PostgreSQL a lock is a session advisory lock (pg_try_advisory_lock),
+// keyed by a 64-bit hash of the connection's schema and the name, and held
+// on a connection of the pool that stays with the lock until unlock. The
+// server frees the lock by itself when that connection ends, however it
+// ends: unlock, Close, the process dying, the network failing. ttl is
+// checked but plays no part. Each held lock keeps one pooled connection,
+// hence MaxLocks; a connection pooler in transaction mode between pbxgate and
+// PostgreSQL would break session locks.
+//
+// On SQLite a lock is a lease: a row of the locks table holding a random
+// token of the TryLock call and an expiry, now+ttl by the store's clock,
+// written in one write transaction if the name has no row or its lease has
+// expired. Unlock deletes the row only if it still holds its own token, so a
+// holder whose lease expired and was taken over cannot release its
+// successor's lock. A process that crashes leaves its row behind: the name
+// stays locked until the lease expires, ttl after it was taken.
+//
+// Neither backend tells a holder that it lost its lock (the connection died,
+// the lease ran out): choose ttl longer than the work it guards, and let
+// that work tolerate the rare overlap.
 package store

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 )
 
 // Hooks for this package's external tests (package store_test); they are
@@ -39,3 +40,7 @@ func (db *DB) bind(query string) string {
 	}
 	return query
 }
+
+// SetNow replaces the store's clock. Call it before the DB is shared with
+// other goroutines.
+func (db *DB) SetNow(now func() time.Time) { db.now = now }

@@ -22,6 +22,11 @@ type queries struct {
 	nodeUpsert string
 	nodeList   string
 	nodeDelete string
+
+	leaseTake    string // name, holder, expires, now → holder; no row while another lease runs (SQLite)
+	leaseRelease string // name, holder (SQLite)
+	advisoryTake string // name → key, taken (PostgreSQL)
+	advisoryFree string // key → released (PostgreSQL)
 }
 
 func newQueries(dialect string) queries {
@@ -49,11 +54,29 @@ func newQueries(dialect string) queries {
 				started_at = excluded.started_at, last_seen = excluded.last_seen`,
 		nodeList:   `SELECT id, hostname, version, started_at, last_seen FROM nodes ORDER BY id`,
 		nodeDelete: `DELETE FROM nodes WHERE id = ?`,
+
+		// The DO UPDATE runs only over an expired lease: over a live one the
+		// statement writes nothing and returns no row.
+		leaseTake: `INSERT INTO locks (name, holder, expires) VALUES (?, ?, ?)
+			ON CONFLICT (name) DO UPDATE
+			SET holder = excluded.holder, expires = excluded.expires
+			WHERE locks.expires <= ?
+			RETURNING holder`,
+		leaseRelease: `DELETE FROM locks WHERE name = ? AND holder = ?`,
+		// The key hashes the connection's schema with the name, so that
+		// stores in different schemas of one database (advisory locks are
+		// per database) do not share locks. quote_ident keeps the pair
+		// unambiguous: its result either holds no '.' or ends at its
+		// closing quote.
+		advisoryTake: `SELECT k.key, pg_try_advisory_lock(k.key)
+			FROM (SELECT hashtextextended(quote_ident(current_schema()) || '.' || CAST(? AS text), 0)) AS k (key)`,
+		advisoryFree: `SELECT pg_advisory_unlock(?)`,
 	}
 	if dialect == DialectPostgres {
 		for _, s := range []*string{
 			&q.kvGet, &q.kvPut, &q.kvCreate, &q.kvSwap, &q.kvDelete, &q.kvList, &q.kvListRange,
 			&q.nodeUpsert, &q.nodeList, &q.nodeDelete,
+			&q.leaseTake, &q.leaseRelease, &q.advisoryTake, &q.advisoryFree,
 		} {
 			*s = rebind(*s)
 		}

@@ -44,6 +44,8 @@ type DB struct {
 	q    queries
 	log  *slog.Logger
 	now  func() time.Time
+	// locks are the named locks held through TryLock.
+	locks lockSet
 
 	closeOnce sync.Once
 	closeErr  error
@@ -98,10 +100,11 @@ func newDB(dialect string, write, read *sql.DB, log *slog.Logger) *DB {
 // Dialect returns "sqlite" or "postgres".
 func (db *DB) Dialect() string { return db.dialect }
 
-// Close releases the connections. It is safe to call more than once; calls
-// after the first return the first one's result.
+// Close releases the locks still held and the connections. It is safe to
+// call more than once; calls after the first return the first one's result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.releaseLocks()
 		var errs []error
 		if db.read != db.write {
 			errs = append(errs, db.read.Close())
