@@ -145,6 +145,8 @@ type Config struct {
 	Log Log `yaml:"log"`
 	// Alarms tunes when system_state raises alarms.
 	Alarms Alarms `yaml:"alarms"`
+	// ACME gets certificates for the domains that ask for one.
+	ACME ACME `yaml:"acme"`
 
 	// Source is the file the configuration was read from ("" for the
 	// embedded defaults). It is not a YAML key.
@@ -206,6 +208,41 @@ type Alarms struct {
 	// certificate raises certificate_expiring. Default 14d.
 	CertificateExpiry Duration `yaml:"certificate_expiry"`
 }
+
+// ACME configures the ACME client that gets and renews the certificates of
+// the domains with acme_enabled.
+type ACME struct {
+	// Directory is the URL of the CA's ACME directory, for example
+	// https://acme-v02.api.letsencrypt.org/directory. Empty (the default)
+	// turns ACME off: pbxgate never contacts a CA unless told which.
+	Directory string `yaml:"directory"`
+	// CARoots are PEM files of extra roots to trust the ACME server's HTTPS
+	// with (a private or test CA), besides the system roots.
+	CARoots []string `yaml:"ca_roots"`
+	// HTTPChallengeListener names the plain listener that answers HTTP-01
+	// challenges at /.well-known/acme-challenge/. Empty: every plain
+	// listener answers.
+	HTTPChallengeListener string `yaml:"http_challenge_listener"`
+	// KeyType is the key of issued certificates: ecdsa-p256 (default) or
+	// rsa-2048.
+	KeyType string `yaml:"key_type"`
+	// RenewRatio is the part of a certificate's lifetime after which it is
+	// renewed: 2/3 by default (a 90-day certificate after 60 days).
+	RenewRatio float64 `yaml:"renew_ratio"`
+	// OrdersPerWeek is the number of new orders per registered domain
+	// (example.com for a.b.example.com) in any 7 days; orders beyond it
+	// wait. Default 50, the Let's Encrypt limit.
+	OrdersPerWeek int `yaml:"orders_per_week"`
+	// CheckInterval is how often the domains are checked for certificates
+	// to get or renew. Default 1m.
+	CheckInterval Duration `yaml:"check_interval"`
+}
+
+// ACME key types.
+const (
+	KeyECDSAP256 = "ecdsa-p256"
+	KeyRSA2048   = "rsa-2048"
+)
 
 // Log sets up logging.
 type Log struct {
@@ -320,6 +357,12 @@ func Default() *Config {
 		},
 		Log:    Log{Level: "info", Format: "text"},
 		Alarms: Alarms{CertificateExpiry: Duration(14 * 24 * time.Hour)},
+		ACME: ACME{
+			KeyType:       KeyECDSAP256,
+			RenewRatio:    2.0 / 3,
+			OrdersPerWeek: 50,
+			CheckInterval: Duration(time.Minute),
+		},
 	}
 }
 

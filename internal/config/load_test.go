@@ -142,6 +142,7 @@ func normalized(c *Config) *Config {
 		}
 	}
 	nilIfEmpty(&n.TrustedProxies)
+	nilIfEmpty(&n.ACME.CARoots)
 	if len(n.Listeners) == 0 {
 		n.Listeners = nil
 	}
@@ -312,7 +313,7 @@ func TestFieldNamesMatchWalker(t *testing.T) {
 		t.Errorf("YAML() of the defaults does not validate: %v\n%s", err, out)
 	}
 	keys := fieldNames(reflect.TypeFor[Config]())
-	want := []string{"data_dir", "database", "master_domain", "trusted_proxies", "listeners", "http", "contexts", "security_xml", "log", "alarms"}
+	want := []string{"data_dir", "database", "master_domain", "trusted_proxies", "listeners", "http", "contexts", "security_xml", "log", "alarms", "acme"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("keys = %v, want %v", keys, want)
 	}

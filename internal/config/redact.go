@@ -16,6 +16,7 @@ func (c *Config) Clone() *Config {
 	n := *c
 	n.TrustedProxies = slices.Clone(c.TrustedProxies)
 	n.Listeners = slices.Clone(c.Listeners)
+	n.ACME.CARoots = slices.Clone(c.ACME.CARoots)
 	for _, name := range ContextNames {
 		ctx := n.Contexts.ByName(name)
 		ctx.RealmAuth.Users = slices.Clone(ctx.RealmAuth.Users)

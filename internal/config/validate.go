@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Validate checks the structure of c and returns every problem as [Errors],
@@ -41,8 +42,56 @@ func (c *Config) Validate() error {
 	if c.Alarms.CertificateExpiry <= 0 {
 		v.add("alarms.certificate_expiry", "must be more than 0")
 	}
+	v.acme()
 	v.errs.sortByPos(displayName(c.Source))
 	return v.errs.err()
+}
+
+func (v *validator) acme() {
+	a := v.c.ACME
+	if a.Directory != "" {
+		u, err := url.Parse(a.Directory)
+		switch {
+		case err != nil:
+			v.add("acme.directory", "not a valid URL: %v", err)
+		case u.Scheme != "https" || u.Host == "":
+			v.add("acme.directory", "%q must be an https:// URL", a.Directory)
+		}
+	}
+	for i, f := range a.CARoots {
+		if f == "" {
+			v.add(fmt.Sprintf("acme.ca_roots[%d]", i), "must not be empty")
+		}
+	}
+	if name := a.HTTPChallengeListener; name != "" {
+		found := false
+		for _, l := range v.c.Listeners {
+			if l.Name != name {
+				continue
+			}
+			found = true
+			if l.TLS {
+				v.add("acme.http_challenge_listener", "listener %q has tls: true; HTTP-01 is answered on a plain listener", name)
+			}
+		}
+		if !found {
+			v.add("acme.http_challenge_listener", "no listener is called %q", name)
+		}
+	}
+	switch a.KeyType {
+	case KeyECDSAP256, KeyRSA2048:
+	default:
+		v.add("acme.key_type", "%q is not one of %s, %s", a.KeyType, KeyECDSAP256, KeyRSA2048)
+	}
+	if !(a.RenewRatio > 0 && a.RenewRatio < 1) {
+		v.add("acme.renew_ratio", "%v must be more than 0 and less than 1", a.RenewRatio)
+	}
+	if a.OrdersPerWeek < 1 {
+		v.add("acme.orders_per_week", "must be at least 1")
+	}
+	if a.CheckInterval < Duration(time.Second) {
+		v.add("acme.check_interval", "must be at least 1s")
+	}
 }
 
 type validator struct {
