@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pbxgate/pbxgate/internal/acme"
 	"github.com/pbxgate/pbxgate/internal/alarm"
 	"github.com/pbxgate/pbxgate/internal/domains"
 	"github.com/pbxgate/pbxgate/internal/sessions"
@@ -42,7 +43,15 @@ type Deps struct {
 	// DomainsChanged is called after a write to the domain tree.
 	DomainsChanged func(ctx context.Context)
 	TLS            TLS
-	Now            func() time.Time
+	// ACME reads the ACME client's state of the domains.
+	ACME ACME
+	Now  func() time.Time
+}
+
+// ACME is the ACME client as the API reads it.
+type ACME interface {
+	Status(ctx context.Context) ([]acme.Status, error)
+	DomainStatus(ctx context.Context, d domains.Domain) (acme.Status, error)
 }
 
 // Node is one gateway node seen in the store.
@@ -71,6 +80,9 @@ func New(d Deps) http.Handler {
 		mux.HandleFunc("PATCH /api/v1/domains/{name}", a.patchDomain)
 		mux.HandleFunc("DELETE /api/v1/domains/{name}", a.deleteDomain)
 	}
+	if d.ACME != nil {
+		mux.HandleFunc("GET /api/v1/acme", a.acmeStatus)
+	}
 	if d.TLS != nil {
 		mux.HandleFunc("GET /api/v1/certificates", a.certificates)
 		mux.HandleFunc("GET /api/v1/tls/resolve", a.resolve)
@@ -82,6 +94,19 @@ func New(d Deps) http.Handler {
 }
 
 type handler struct{ d Deps }
+
+// acmeStatus lists the ACME state of every domain with acme_enabled.
+func (a *handler) acmeStatus(w http.ResponseWriter, r *http.Request) {
+	list, err := a.d.ACME.Status(r.Context())
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "the ACME state cannot be read now")
+		return
+	}
+	if list == nil {
+		list = []acme.Status{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"domains": list})
+}
 
 func (a *handler) health(w http.ResponseWriter, r *http.Request) {
 	st := a.d.Status()

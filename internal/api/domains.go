@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/pbxgate/pbxgate/internal/acme"
 	"github.com/pbxgate/pbxgate/internal/certs"
 	"github.com/pbxgate/pbxgate/internal/domains"
 )
@@ -27,6 +28,9 @@ type DomainView struct {
 	Updated          time.Time `json:"updated"`
 	Revision         int64     `json:"revision"`
 	Certificate      CertView  `json:"certificate"`
+	// ACME is the ACME client's view of a domain with acme_enabled: its
+	// state, next renewal, last error, and why nothing renews.
+	ACME *acme.Status `json:"acme,omitempty"`
 }
 
 // CertView describes a domain's certificate_pem.
@@ -43,7 +47,15 @@ type CertView struct {
 	Error string `json:"error,omitempty"`
 }
 
-func (a *handler) view(d domains.Domain) DomainView { return ViewDomain(d, a.d.Now()) }
+func (a *handler) view(ctx context.Context, d domains.Domain) DomainView {
+	v := ViewDomain(d, a.d.Now())
+	if a.d.ACME != nil && d.ACMEEnabled {
+		if st, err := a.d.ACME.DomainStatus(ctx, d); err == nil {
+			v.ACME = &st
+		}
+	}
+	return v
+}
 
 // ViewDomain describes d as the API and the command line show it at now.
 func ViewDomain(d domains.Domain, now time.Time) DomainView {
@@ -155,7 +167,7 @@ func (a *handler) listDomains(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]DomainView, len(list))
 	for i, d := range list {
-		out[i] = a.view(d)
+		out[i] = a.view(r.Context(), d)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"domains": out})
 }
@@ -166,7 +178,7 @@ func (a *handler) getDomain(w http.ResponseWriter, r *http.Request) {
 		domainError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, a.view(d))
+	writeJSON(w, http.StatusOK, a.view(r.Context(), d))
 }
 
 func (a *handler) addDomain(w http.ResponseWriter, r *http.Request) {
@@ -185,7 +197,7 @@ func (a *handler) addDomain(w http.ResponseWriter, r *http.Request) {
 	}
 	a.changed(r.Context())
 	w.Header().Set("Location", "/api/v1/domains/"+out.Name)
-	writeJSON(w, http.StatusCreated, a.view(out))
+	writeJSON(w, http.StatusCreated, a.view(r.Context(), out))
 }
 
 func (a *handler) patchDomain(w http.ResponseWriter, r *http.Request) {
@@ -206,7 +218,7 @@ func (a *handler) patchDomain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.changed(r.Context())
-	writeJSON(w, http.StatusOK, a.view(out))
+	writeJSON(w, http.StatusOK, a.view(r.Context(), out))
 }
 
 func (a *handler) deleteDomain(w http.ResponseWriter, r *http.Request) {

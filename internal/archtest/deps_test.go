@@ -62,6 +62,9 @@ func TestImportRules(t *testing.T) {
 		{"building blocks import no pbxgate domain",
 			[]string{"internal/config", "internal/event", "internal/reqinfo"},
 			[]string{mod + "internal/access", mod + "internal/realm", mod + "internal/certs"}},
+		{"the ACME client speaks HTTP to its CA but never reaches storage, the gateway or the composition root",
+			[]string{"internal/acme"},
+			[]string{mod + "internal/store", mod + "internal/daemon", mod + "internal/gateway", mod + "internal/cli", mod + "internal/api"}},
 		{"only the composition root and the command line sit above it",
 			[]string{"internal/store"},
 			[]string{mod + "internal/daemon", mod + "internal/gateway", mod + "internal/config"}},
@@ -91,6 +94,9 @@ func TestImportRules(t *testing.T) {
 		for _, imp := range p.Imports {
 			if imp == mod+"internal/store" && name != "internal/daemon" && !strings.HasPrefix(name, "internal/store") {
 				t.Errorf("%s imports internal/store; only internal/daemon wires it in", name)
+			}
+			if imp == mod+"internal/acme/acmetest" {
+				t.Errorf("%s imports internal/acme/acmetest, the test CA; only tests do", name)
 			}
 			if imp == mod+"internal/daemon" && name != "internal/cli" {
 				t.Errorf("%s imports internal/daemon; only internal/cli does", name)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pbxgate/pbxgate/internal/acme"
 	"github.com/pbxgate/pbxgate/internal/certs"
 	"github.com/pbxgate/pbxgate/internal/config"
 	"github.com/pbxgate/pbxgate/internal/gateway"
@@ -18,6 +19,7 @@ type built struct {
 	// keystore), nil where it has none; indexed like cfg.Listeners.
 	listenerCerts []*tls.Certificate
 	defaultCert   *tls.Certificate
+	acme          acme.Config
 }
 
 // build makes the snapshot and the certificates of cfg. It binds nothing
@@ -55,6 +57,9 @@ func (d *Daemon) build(cfg *config.Config) (*built, error) {
 			errs = append(errs, cfg.Errorf(path, "%v", err))
 		}
 	}
+	acmeCfg, acmeErrs := acmeConfig(cfg)
+	b.acme = acmeCfg
+	errs = append(errs, acmeErrs...)
 	snap, err := gateway.Build(cfg, d.services)
 	if err != nil {
 		var fe config.Errors
@@ -114,6 +119,9 @@ func (d *Daemon) install(cfg *config.Config, b *built) {
 	}
 	d.gw.Swap(b.snap)
 	d.cfg.Store(cfg)
+	if d.acme != nil {
+		d.acme.SetConfig(b.acme)
+	}
 	now := d.now()
 	d.loadedAt.Store(&now)
 	d.generation.Add(1)

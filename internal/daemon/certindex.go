@@ -216,6 +216,9 @@ func (d *Daemon) watchDomains(ctx context.Context) {
 			if err := d.rebuildCertificates(ctx); err != nil && ctx.Err() == nil {
 				d.log.Error("rebuild the certificate index; the old one keeps serving", "component", "certs", "err", err)
 			}
+			if d.acme != nil {
+				d.acme.Kick()
+			}
 		}
 	}
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/pbxgate/pbxgate/internal/acme"
 	"github.com/pbxgate/pbxgate/internal/alarm"
 	"github.com/pbxgate/pbxgate/internal/api"
 	"github.com/pbxgate/pbxgate/internal/config"
@@ -65,6 +66,9 @@ type Options struct {
 	Version string
 	// Watch reloads when the configuration file changes.
 	Watch bool
+	// Now is the clock (time.Now when nil); tests move it forward to make
+	// certificates due.
+	Now func() time.Time
 }
 
 // Daemon is one running pbxgate.
@@ -98,8 +102,13 @@ type Daemon struct {
 	defCert   atomic.Pointer[tls.Certificate]
 	listeners []*boundListener
 	ctl       *ctl.Server
-	watcher   io.Closer
-	stop      context.CancelFunc
+
+	acme          *acme.Manager
+	acmeResponder *acme.Responder
+	acmeAlarmsMu  sync.Mutex
+	acmeAlarms    map[[2]string]bool // raised: kind, domain
+	watcher       io.Closer
+	stop          context.CancelFunc
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -131,6 +140,9 @@ func New(opts Options) (*Daemon, error) {
 		alarms:   alarm.NewSet(nil),
 		sessions: sessions.New(nil),
 		reg:      prometheus.NewRegistry(),
+	}
+	if opts.Now != nil {
+		d.now = opts.Now
 	}
 	cfg, err := LoadConfig(opts.ConfigPath, opts.DataDir)
 	if err != nil {
@@ -256,6 +268,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	if err := d.rebuildCertificates(ctx); err != nil {
 		return err
 	}
+	d.startACME(ctx, built.acme)
 
 	d.ctl = ctl.NewServer(cfg.DataDir, map[string]ctl.Handler{
 		"reload": func(ctx context.Context, _ []string) (string, error) {
@@ -270,6 +283,9 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	}
 	for _, bl := range d.listeners {
 		bl.srv = d.httpServer(cfg)
+		if !bl.l.TLS() {
+			bl.srv.Handler = d.challengeHandler(bl.l.Name(), bl.srv.Handler)
+		}
 		d.wg.Go(func() {
 			if err := bl.srv.Serve(bl.l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				d.log.Error("listener stopped", "listener", bl.l.Name(), "err", err)
@@ -415,5 +431,6 @@ func (d *Daemon) apiHandler() http.Handler {
 	return api.New(api.Deps{
 		Status: d.Status, Alarms: d.alarms, Sessions: d.sessions, Nodes: d.nodes,
 		Domains: d.domainService, DomainsChanged: d.domainsChanged, TLS: tlsAPI{d},
+		ACME: acmeAPI{d},
 	})
 }

@@ -6,6 +6,8 @@ type metrics struct {
 	reloads      *prometheus.CounterVec
 	lastReloadOK prometheus.Gauge
 	events       *prometheus.CounterVec
+	acmeChecks   prometheus.Counter
+	acmeOrders   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -19,8 +21,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "pbxgate_security_events_total", Help: "Security events by kind and context.",
 		}, []string{"kind", "context"}),
+		acmeChecks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "pbxgate_acme_checks_total", Help: "Checks of the domains by the ACME client.",
+		}),
+		acmeOrders: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "pbxgate_acme_orders_total", Help: "ACME orders by outcome (issued, failed, queued for the weekly budget).",
+		}, []string{"outcome"}),
 	}
 	m.lastReloadOK.Set(1)
-	reg.MustRegister(m.reloads, m.lastReloadOK, m.events)
+	reg.MustRegister(m.reloads, m.lastReloadOK, m.events, m.acmeChecks, m.acmeOrders)
 	return m
 }

@@ -41,4 +41,7 @@ func (d *Daemon) domainsChanged(ctx context.Context) {
 	if err := d.rebuildCertificates(ctx); err != nil {
 		d.log.Error("rebuild the certificate index; the old one keeps serving", "component", "certs", "err", err)
 	}
+	if d.acme != nil {
+		d.acme.Kick()
+	}
 }

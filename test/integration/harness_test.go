@@ -47,14 +47,19 @@ listeners:
 `
 
 // start runs a daemon on the given YAML (listenersYAML is prepended unless
-// the YAML has its own listeners) in a fresh data directory.
-func start(t *testing.T, yaml string) *gw {
+// the YAML has its own listeners) in a fresh data directory; opts adjust
+// the daemon's options (its clock, say).
+func start(t *testing.T, yaml string, opts ...func(*daemon.Options)) *gw {
 	t.Helper()
 	dir := t.TempDir()
 	g := &gw{t: t, dir: dir, cfgPath: filepath.Join(dir, "pbxgate.yaml"), logs: new(bytes.Buffer)}
 	g.writeConfig(yaml)
 	log := slog.New(slog.NewTextHandler(&lockedWriter{w: g.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	d, err := daemon.New(daemon.Options{ConfigPath: g.cfgPath, DataDir: filepath.Join(dir, "data"), Log: log, Version: "test"})
+	o := daemon.Options{ConfigPath: g.cfgPath, DataDir: filepath.Join(dir, "data"), Log: log, Version: "test"}
+	for _, f := range opts {
+		f(&o)
+	}
+	d, err := daemon.New(o)
 	if err != nil {
 		t.Fatalf("daemon.New: %v", err)
 	}
