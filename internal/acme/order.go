@@ -37,8 +37,8 @@ const (
 // lock, if it is still due once the lock is held (or always, with force),
 // and writes it to certificate_pem. It records the outcome in the domain's
 // state.
-func (m *Manager) order(ctx context.Context, cfg *clientConfig, name string, force bool) (domains.Domain, error) {
-	ctx, cancel := context.WithTimeout(ctx, orderTimeout)
+func (m *Manager) order(parent context.Context, cfg *clientConfig, name string, force bool) (domains.Domain, error) {
+	ctx, cancel := context.WithTimeout(parent, orderTimeout)
 	defer cancel()
 	d, err := m.opts.Domains.Get(ctx, name)
 	if errors.Is(err, domains.ErrNotFound) {
@@ -105,6 +105,11 @@ func (m *Manager) order(ctx context.Context, cfg *clientConfig, name string, for
 
 	m.log.Info("acme order", "domain", name, "renewal", dec.Leaf != nil, "directory", cfg.Directory)
 	pemText, orderURL, err := m.obtain(ctx, cfg, d, dec.Leaf)
+	if err != nil && parent.Err() != nil {
+		// Shutting down (or the command was interrupted): not the CA's
+		// failure, nothing to back off from.
+		return d, fmt.Errorf("acme order for %s: %w", name, parent.Err())
+	}
 	if err != nil {
 		m.saveState(ctx, name, func(s *DomainState) {
 			s.Failures++
