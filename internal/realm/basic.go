@@ -40,7 +40,7 @@ func (a *Authenticator) basic(r *http.Request, token string) Result {
 	if !a.offerBasic {
 		return res.fail(FailSchemeNotAllowed, "basic is not offered")
 	}
-	u, known := a.users[name]
+	u, known := a.user(name)
 	if !known {
 		u = a.dummyBasic
 	}

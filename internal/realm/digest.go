@@ -69,7 +69,7 @@ func (a *Authenticator) digest(r *http.Request, directives string) Result {
 	}
 
 	var fail Failure
-	u, known := a.users[c.Username]
+	u, known := a.user(c.Username)
 	ha1 := ""
 	if known {
 		ha1 = u.ha1For(alg)

@@ -85,10 +85,7 @@ func parseUser(i int, name, password, realm string, scheme Scheme, errs *ConfigE
 	case cryptMarker(password) != "":
 		errs.add(i, "password", "unsupported hash %s; use bcrypt, argon2id or an {HA1-...} form (pbxgate passwd)", cryptMarker(password))
 	default:
-		u.form = formPlain
-		u.plainSum = sha256.Sum256([]byte(password))
-		u.ha1MD5 = ha1Hex(MD5, name, realm, password)
-		u.ha1SHA256 = ha1Hex(SHA256, name, realm, password)
+		u = plainUser(name, password, realm)
 	}
 	if u.slow() && scheme == SchemeDigest {
 		kind := "bcrypt"
@@ -101,6 +98,16 @@ func parseUser(i int, name, password, realm string, scheme Scheme, errs *ConfigE
 		return nil
 	}
 	return u
+}
+
+// plainUser prepares a user with a plaintext password.
+func plainUser(name, password, realm string) *user {
+	return &user{
+		name: name, stored: password, form: formPlain,
+		plainSum:  sha256.Sum256([]byte(password)),
+		ha1MD5:    ha1Hex(MD5, name, realm, password),
+		ha1SHA256: ha1Hex(SHA256, name, realm, password),
+	}
 }
 
 // parseHA1 reads the hex part of an {HA1-...} password.

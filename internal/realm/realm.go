@@ -82,8 +82,14 @@ type Config struct {
 	Realm string
 	// Scheme is basic, digest or any. Default any.
 	Scheme Scheme
-	// Users are the accepted users; at least one.
+	// Users are the accepted users; at least one unless Lookup is set.
 	Users []User
+	// Lookup, when set, is asked for the plaintext password of a user not
+	// in Users, on every request: the source of users that change without
+	// a rebuild (the provisioning server's devices). It must be fast and
+	// safe for concurrent use. Both Digest algorithms and Basic are
+	// offered, as plaintext can answer them all.
+	Lookup func(username string) (password string, ok bool)
 	// Nonces is the Digest nonce table. Pass the same table to every
 	// Authenticator built for a context, so that reloads do not forget the
 	// nonces clients hold. Nil: a private table with the default options,
@@ -102,6 +108,7 @@ type Authenticator struct {
 	realm    string
 	scheme   Scheme
 	users    map[string]*user
+	lookup   func(string) (string, bool)
 	warnings []string
 	nonces   *Nonces
 
@@ -123,7 +130,7 @@ type Authenticator struct {
 // New validates cfg and builds its Authenticator. Configuration problems are
 // returned together as [ConfigErrors].
 func New(cfg Config) (*Authenticator, error) {
-	a := &Authenticator{realm: cfg.Realm, scheme: cfg.Scheme, nonces: cfg.Nonces, users: map[string]*user{}}
+	a := &Authenticator{realm: cfg.Realm, scheme: cfg.Scheme, nonces: cfg.Nonces, users: map[string]*user{}, lookup: cfg.Lookup}
 	if a.realm == "" {
 		a.realm = DefaultRealm
 	}
@@ -149,7 +156,7 @@ func New(cfg Config) (*Authenticator, error) {
 	default:
 		errs.add(-1, "scheme", "%q is not basic, digest or any", string(a.scheme))
 	}
-	if len(cfg.Users) == 0 {
+	if len(cfg.Users) == 0 && cfg.Lookup == nil {
 		errs.add(-1, "users", "at least one user is required")
 	}
 	first := map[string]bool{}
@@ -177,6 +184,9 @@ func New(cfg Config) (*Authenticator, error) {
 		for _, u := range a.users {
 			a.offerMD5 = a.offerMD5 || u.ha1MD5 != ""
 			a.offerSHA256 = a.offerSHA256 || u.ha1SHA256 != ""
+		}
+		if a.lookup != nil {
+			a.offerMD5, a.offerSHA256 = true, true
 		}
 	}
 	if err := a.makeDummies(rnd); err != nil {
@@ -217,9 +227,9 @@ func (a *Authenticator) makeDummies(rnd io.Reader) error {
 		}
 		return 0
 	}
-	var costliest *user
+	costliest := d
 	for _, u := range a.users {
-		if costliest == nil || rank(u) > rank(costliest) {
+		if rank(u) > rank(costliest) {
 			costliest = u
 		}
 	}
@@ -261,6 +271,22 @@ func (a *Authenticator) Authenticate(r *http.Request) Result {
 		return Result{Fail: FailMalformed, Detail: "empty Authorization header"}
 	}
 	return Result{Fail: FailSchemeNotAllowed, Detail: "scheme is neither Basic nor Digest"}
+}
+
+// user returns the user named name: a configured one, else one that
+// Lookup knows.
+func (a *Authenticator) user(name string) (*user, bool) {
+	if u, ok := a.users[name]; ok {
+		return u, true
+	}
+	if a.lookup == nil {
+		return nil, false
+	}
+	password, ok := a.lookup(name)
+	if !ok {
+		return nil, false
+	}
+	return plainUser(name, password, a.realm), true
 }
 
 // Realm returns the realm of the challenges.
