@@ -30,6 +30,7 @@ func testDomainMigration(t *testing.T, b backend) {
 		rollback = append(rollback, `DROP TABLE locks`) // 0003; PostgreSQL's creates nothing
 	}
 	rollback = append(rollback,
+		`DROP TABLE fetches`, // 0004
 		`DROP TABLE domains_revision`,
 		`DROP TABLE domains`,
 		`DELETE FROM schema_migrations WHERE version >= 2`,

@@ -34,13 +34,6 @@ func (db *DB) BeginRaw(ctx context.Context) (*sql.Tx, error) {
 	return db.write.BeginTx(ctx, nil)
 }
 
-func (db *DB) bind(query string) string {
-	if db.dialect == DialectPostgres {
-		return rebind(query)
-	}
-	return query
-}
-
 // SetNow replaces the store's clock. Call it before the DB is shared with
 // other goroutines.
 func (db *DB) SetNow(now func() time.Time) { db.now = now }

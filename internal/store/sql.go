@@ -107,6 +107,14 @@ func rebind(query string) string {
 	return b.String()
 }
 
+// bind returns query with its ? placeholders as the dialect wants them.
+func (db *DB) bind(query string) string {
+	if db.dialect == DialectPostgres {
+		return rebind(query)
+	}
+	return query
+}
+
 // timeArg encodes t for the dialect: Unix microseconds for SQLite, a UTC
 // time.Time for PostgreSQL; both at microsecond precision.
 func (db *DB) timeArg(t time.Time) any {
