@@ -27,6 +27,9 @@ const (
 	Traversal Kind = "path_traversal"
 	// IPRefused is a request refused by a context's IP access rules.
 	IPRefused Kind = "ip_refused"
+	// UnknownMAC is a request for the file of a device that does not
+	// exist; Target is the MAC address.
+	UnknownMAC Kind = "unknown_mac"
 )
 
 // Event is one security event.
