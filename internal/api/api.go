@@ -12,6 +12,7 @@ import (
 	"github.com/pbxgate/pbxgate/internal/acme"
 	"github.com/pbxgate/pbxgate/internal/alarm"
 	"github.com/pbxgate/pbxgate/internal/domains"
+	"github.com/pbxgate/pbxgate/internal/provision"
 	"github.com/pbxgate/pbxgate/internal/sessions"
 )
 
@@ -45,7 +46,10 @@ type Deps struct {
 	TLS            TLS
 	// ACME reads the ACME client's state of the domains.
 	ACME ACME
-	Now  func() time.Time
+	// Provisioning returns the provisioning model (nil while it is not
+	// running).
+	Provisioning func() *provision.Service
+	Now          func() time.Time
 }
 
 // ACME is the ACME client as the API reads it.
@@ -82,6 +86,9 @@ func New(d Deps) http.Handler {
 	}
 	if d.ACME != nil {
 		mux.HandleFunc("GET /api/v1/acme", a.acmeStatus)
+	}
+	if d.Provisioning != nil {
+		a.routeProvisioning(mux)
 	}
 	if d.TLS != nil {
 		mux.HandleFunc("GET /api/v1/certificates", a.certificates)

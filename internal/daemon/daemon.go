@@ -42,6 +42,7 @@ import (
 	"github.com/pbxgate/pbxgate/internal/domains"
 	"github.com/pbxgate/pbxgate/internal/gateway"
 	"github.com/pbxgate/pbxgate/internal/listen"
+	"github.com/pbxgate/pbxgate/internal/provision"
 	"github.com/pbxgate/pbxgate/internal/realm"
 	"github.com/pbxgate/pbxgate/internal/sessions"
 	"github.com/pbxgate/pbxgate/internal/sni"
@@ -102,6 +103,9 @@ type Daemon struct {
 	defCert   atomic.Pointer[tls.Certificate]
 	listeners []*boundListener
 	ctl       *ctl.Server
+
+	prov       *provision.Service
+	provServer *provision.Server
 
 	acme          *acme.Manager
 	acmeResponder *acme.Responder
@@ -234,9 +238,13 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	lm := listen.NewMetrics(d.reg)
 	events := d.eventSink()
 	d.gw = gateway.New(gateway.NewMetrics(d.reg), events)
+	if err := d.startProvisioning(ctx, cfg, events); err != nil {
+		return err
+	}
 	d.services = gateway.Services{
 		API: d.apiHandler(), Admin: webui.Handler(), Metrics: promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}),
-		Nonces: d.nonceTable, Events: events, Log: d.log,
+		Provisioning: d.provServer,
+		Nonces:       d.nonceTable, Events: events, Log: d.log,
 	}
 	d.gw.Session = func(r *http.Request) *sessions.Session {
 		c, _ := r.Context().Value(connKey{}).(net.Conn)
@@ -295,6 +303,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	}
 	d.wg.Go(func() { d.heartbeat(ctx) })
 	d.wg.Go(func() { d.watchDomains(ctx) })
+	d.wg.Go(func() { d.provServer.Run(ctx, provPoll) })
 	if d.opts.Watch && d.opts.ConfigPath != "" {
 		if d.watcher, err = d.watch(ctx); err != nil {
 			return err
@@ -431,6 +440,6 @@ func (d *Daemon) apiHandler() http.Handler {
 	return api.New(api.Deps{
 		Status: d.Status, Alarms: d.alarms, Sessions: d.sessions, Nodes: d.nodes,
 		Domains: d.domainService, DomainsChanged: d.domainsChanged, TLS: tlsAPI{d},
-		ACME: acmeAPI{d},
+		ACME: acmeAPI{d}, Provisioning: d.provisioningService,
 	})
 }

@@ -33,6 +33,8 @@ type Services struct {
 	Metrics http.Handler
 	// Admin is the administrator web UI at /admin/.
 	Admin http.Handler
+	// Provisioning is the phones' file server at /provision/.
+	Provisioning http.Handler
 	// Nonces returns the Digest nonce table of a context; the same table is
 	// returned across reloads so that clients keep their nonces.
 	Nonces func(context string) *realm.Nonces

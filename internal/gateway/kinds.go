@@ -33,9 +33,7 @@ var kinds = []kind{
 	{name: config.Client, prefix: "/client/", upgrades: true, build: buildClient},
 	{name: config.Voicemail, prefix: "/voicemail/", build: buildFiles},
 	{name: config.Recording, prefix: "/recording/", build: buildFiles},
-	// The provisioning context has its security settings now and its
-	// service with the provisioning server.
-	{name: config.Provisioning, prefix: "/provision/", build: func(*builder, *config.Context, string) (http.Handler, io.Closer) { return nil, nil }},
+	{name: config.Provisioning, prefix: "/provision/", build: buildProvisioning},
 }
 
 func buildAPI(b *builder, _ *config.Context, _ string) (http.Handler, io.Closer) {
@@ -51,6 +49,14 @@ func buildAPI(b *builder, _ *config.Context, _ string) (http.Handler, io.Closer)
 
 func buildAdmin(b *builder, _ *config.Context, _ string) (http.Handler, io.Closer) {
 	return b.svc.Admin, nil
+}
+
+func buildProvisioning(b *builder, c *config.Context, path string) (http.Handler, io.Closer) {
+	if c.Enabled && c.RealmAuth.Enabled {
+		b.fail(path+".realm_auth.enabled", "the provisioning server authenticates every device with its own credentials (or its tenant's bootstrap credentials); realm users cannot apply here")
+		return nil, nil
+	}
+	return b.svc.Provisioning, nil
 }
 
 func buildClient(b *builder, c *config.Context, path string) (http.Handler, io.Closer) {
