@@ -42,7 +42,7 @@ func (db *DB) RecordFetches(ctx context.Context, fs []Fetch) error {
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
+		defer func() { _ = stmt.Close() }()
 		for _, f := range fs {
 			if _, err := stmt.ExecContext(ctx, cut(f.MAC, 64), db.timeArg(f.Time), cut(f.IP, 64),
 				cut(f.UserAgent, maxFetchUALen), cut(f.File, maxFetchFileLen), cut(f.Result, 64), cut(f.Hash, 64)); err != nil {
