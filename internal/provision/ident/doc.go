@@ -18,7 +18,8 @@
 // starting with a digit, and a field that does not fit is left empty rather
 // than passed on. A MAC is returned only from formats that carry one, in the
 // normalised [model.MAC] form, and never one that cannot name a device: the
-// broadcast address, or one starting with ten zeros (see below).
+// broadcast address, or one whose vendor prefix (OUI) is 00:00:00 (see
+// below).
 //
 // # File names
 //
@@ -36,9 +37,10 @@
 // The MAC in a base name is a run of exactly twelve hexadecimal digits with
 // a non-hexadecimal character or an end of the name on each side
 // ("SEP001565A1B2C3.cnf.xml", "cfg001565a1b2c3", "001565a1b2c3-user.cfg").
-// Runs that start with ten zeros are the common files of Polycom and Yealink
-// ("000000000000.cfg", "y000000000066.cfg") and the all-f run is the
-// broadcast address; neither counts. Two known prefixes end in a hexadecimal
+// Runs whose first six digits are zeros (the OUI 00:00:00, which no phone
+// vendor holds) are the common files of Polycom and Yealink
+// ("000000000000.cfg", "y000000000066.cfg", "y000000000124.cfg") and the
+// all-f run is the broadcast address; neither counts. Two known prefixes end in a hexadecimal
 // letter ("ATA" of Cisco ATA190 files and "spa" of Cisco SPA profile rules,
 // in either case); after them the run may be thirteen digits long and the
 // first is dropped.

@@ -44,6 +44,8 @@ var nameCases = []struct {
 	// Common files
 	{name: "ok/cisco-spa-psn", path: "spa504G.cfg", base: "spa504G.cfg"},
 	{name: "ok/yealink-common", path: "y000000000066.cfg", base: "y000000000066.cfg"},
+	{name: "ok/yealink-common-three-digit-family", path: "y000000000124.cfg", base: "y000000000124.cfg"},
+	{name: "ok/oui-000000-is-not-a-device", path: "000000a1b2c3.cfg", base: "000000a1b2c3.cfg"},
 	{name: "ok/yealink-boot", path: "y000000000000.boot", base: "y000000000000.boot"},
 	{name: "ok/polycom-master", path: "000000000000.cfg", base: "000000000000.cfg"},
 	{name: "ok/spectralink-seed", path: "000000000000-directory.xml", base: "000000000000-directory.xml"},

@@ -59,11 +59,11 @@ func macShaped(s string) bool {
 }
 
 // isMAC reports whether m is a normalised address that can name a device:
-// twelve lowercase hexadecimal digits, not starting with ten zeros (the
-// all-zero address and the common-file pattern of Polycom and Yealink) and
-// not the broadcast address.
+// twelve lowercase hexadecimal digits, not in the OUI 00:00:00 (the
+// all-zero address and the common-file pattern of Polycom and Yealink,
+// y0000000000NN and y000000000NNN) and not the broadcast address.
 func isMAC(m model.MAC) bool {
-	if len(m) != 12 || strings.HasPrefix(string(m), "0000000000") || m == "ffffffffffff" {
+	if len(m) != 12 || strings.HasPrefix(string(m), "000000") || m == "ffffffffffff" {
 		return false
 	}
 	for i := 0; i < len(m); i++ {
