@@ -308,6 +308,9 @@ func (v *validator) http() {
 func (v *validator) context(name string, ctx *Context) {
 	p := "contexts." + name
 	ra := ctx.RealmAuth
+	if name == Provisioning && ctx.Enabled && ra.Enabled {
+		v.add(p+".realm_auth.enabled", "the provisioning server authenticates every device with its own credentials (or its tenant's bootstrap credentials); realm users cannot apply to phones")
+	}
 	switch ra.Scheme {
 	case "", SchemeBasic, SchemeDigest, SchemeAny:
 	default:

@@ -51,9 +51,11 @@ func buildAdmin(b *builder, _ *config.Context, _ string) (http.Handler, io.Close
 	return b.svc.Admin, nil
 }
 
-func buildProvisioning(b *builder, c *config.Context, path string) (http.Handler, io.Closer) {
-	if c.Enabled && c.RealmAuth.Enabled {
-		b.fail(path+".realm_auth.enabled", "the provisioning server authenticates every device with its own credentials (or its tenant's bootstrap credentials); realm users cannot apply here")
+// buildProvisioning mounts the phones' file server; config validation
+// refuses realm_auth on this context, as the server authenticates every
+// device itself.
+func buildProvisioning(b *builder, _ *config.Context, _ string) (http.Handler, io.Closer) {
+	if b.svc.Provisioning == nil {
 		return nil, nil
 	}
 	return b.svc.Provisioning, nil
