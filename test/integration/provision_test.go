@@ -224,3 +224,78 @@ func TestProvisioningRotation(t *testing.T) {
 		t.Errorf("new password: %d, file holds it: %v", code, strings.Contains(body, newPW))
 	}
 }
+
+// TestProvisioningEveryVendor: a device of one model of every vendor
+// fetches every file its phone requests, with curl and the vendor's
+// User-Agent: common files without credentials and without any secret,
+// device files only with the device's credentials (Digest), the dummy
+// address replaced everywhere.
+func TestProvisioningEveryVendor(t *testing.T) {
+	f := provisioningFixture(t)
+	g := f.g
+	devices := []struct{ model, mac, ua string }{
+		{"yealink/t54w", "805ec0000001", "Yealink SIP-T54W 96.86.0.70 80:5e:c0:00:00:01"},
+		{"polycom/vvx501", "64167f000002", "FileTransport PolycomVVX-VVX_501-UA/6.4.3.5018 Type/Application"},
+		{"snom/d785", "000413000003", "Mozilla/4.0 (compatible; snomD785-SIP 10.1.54.13 1.1.5-IFX-05.01.12 000413000003)"},
+		{"grandstream/gxp2170", "c074ad000004", "Grandstream Model HW GXP2170 SW 1.0.11.3 DevId c074ad000004"},
+		{"ciscospa/spa504g", "a44c11000005", "Cisco/SPA504G-7.6.2 (A44C11000005)(CBT000000AA)"},
+		{"cisco/8841", "a44c11000006", "Cisco-CP8841/11.7"},
+		{"cisco/7960", "00186e000007", "Cisco-CP7960G/8.12"},
+	}
+	for _, dv := range devices {
+		t.Run(strings.ReplaceAll(dv.model, "/", "-"), func(t *testing.T) {
+			code, out := g.apiCall(t, "POST", "/api/v1/devices", map[string]any{"mac": dv.mac, "domain": "acme.pbx.example.com", "model": dv.model,
+				"lines": []map[string]any{{"line": 1, "extension": "201", "label": "Alice"}}})
+			if code != 201 {
+				t.Fatalf("add %s: %d %s", dv.model, code, compact(out))
+			}
+			user, pw := out["http_username"].(string), out["http_password"].(string)
+			_, models := g.apiCall(t, "GET", "/api/v1/provisioning/models", nil)
+			var files []map[string]any
+			for _, m := range models["models"].([]any) {
+				mm := m.(map[string]any)
+				if mm["model"] == dv.model {
+					for _, fl := range mm["files"].([]any) {
+						files = append(files, fl.(map[string]any))
+					}
+				}
+			}
+			if len(files) == 0 {
+				t.Fatalf("no files listed for %s", dv.model)
+			}
+			sawSecret := false
+			for _, fl := range files {
+				name := strings.ReplaceAll(fl["name"].(string), "001565a1b2c3", dv.mac)
+				name = strings.ReplaceAll(name, "001565A1B2C3", strings.ToUpper(dv.mac))
+				url := g.https + "/provision/" + name
+				if fl["device"] == true {
+					if code, body := curl(t, "-A", dv.ua, url); code != 401 || strings.Contains(body, f.sipPW201) {
+						t.Errorf("%s without credentials: %d", name, code)
+					}
+					code, body := curl(t, "--digest", "-u", user+":"+pw, "-A", dv.ua, url)
+					if code != 200 {
+						t.Errorf("%s with the device's credentials: %d %q", name, code, body)
+						continue
+					}
+					sawSecret = sawSecret || strings.Contains(body, f.sipPW201)
+					if strings.Contains(body, "1.1.1.1") {
+						t.Errorf("%s still holds the dummy address 1.1.1.1", name)
+					}
+					continue
+				}
+				code, body := curl(t, "-A", dv.ua, url)
+				if code != 200 || body == "" {
+					t.Errorf("common %s: %d", name, code)
+				}
+				for _, secret := range []string{pw, f.sipPW201, f.yealPW, f.bootAcme} {
+					if strings.Contains(body, secret) {
+						t.Errorf("common %s holds a secret", name)
+					}
+				}
+			}
+			if !sawSecret {
+				t.Errorf("no device file of %s carries line 1's SIP password", dv.model)
+			}
+		})
+	}
+}
