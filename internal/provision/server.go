@@ -13,6 +13,7 @@ import (
 	"github.com/pbxgate/pbxgate/internal/event"
 	"github.com/pbxgate/pbxgate/internal/provision/ident"
 	"github.com/pbxgate/pbxgate/internal/provision/model"
+	"github.com/pbxgate/pbxgate/internal/provision/vendors"
 	"github.com/pbxgate/pbxgate/internal/realm"
 	"github.com/pbxgate/pbxgate/internal/reqinfo"
 )
@@ -197,11 +198,17 @@ type decision struct {
 	result  string
 	reason  string // why credentials were refused, for the log
 	err     error
+	// tenant is the tenant whose bootstrap credentials asked for an
+	// unknown MAC (auto-create).
+	tenant string
 }
 
 func (s *Server) serveDevice(w http.ResponseWriter, r *http.Request, ip netip.Addr, fn ident.FileName, base string) string {
 	res := s.auth.Authenticate(r)
 	d := s.decide(res, ip, fn, base)
+	if d.result == ResultUnknownMAC && s.autoCreate(r, ip, d.tenant, fn) {
+		d = s.decide(res, ip, fn, base)
+	}
 	if d.known {
 		defer func() {
 			s.audit.record(StoredFetch{MAC: d.mac.String(), Fetch: Fetch{
@@ -272,7 +279,7 @@ func (s *Server) decide(res realm.Result, ip netip.Addr, fn ident.FileName, base
 			d.reason = "bootstrap credentials from a network the tenant does not allow"
 			return d
 		case !known:
-			d.result = ResultUnknownMAC
+			d.result, d.tenant = ResultUnknownMAC, tenant
 			return d
 		case dev.Domain != tenant:
 			d.reason = "bootstrap credentials of another tenant"
@@ -352,4 +359,36 @@ func hashOf(f *rendered) string {
 		return ""
 	}
 	return strings.Trim(f.etag, `"`)
+}
+
+// autoCreate adds the device an unknown MAC names when auto-create is on,
+// the request comes from its whitelist with a tenant's bootstrap
+// credentials (checked by the caller), and its User-Agent names a supported
+// model whose device files include the requested name. The User-Agent is
+// only a hint: the device gets no lines until an operator binds them, so a
+// forged one wins nothing but an empty file with fresh credentials.
+func (s *Server) autoCreate(r *http.Request, ip netip.Addr, tenant string, fn ident.FileName) bool {
+	st := s.svc.Settings()
+	if !st.AutoCreate.Enabled || !inPrefixes(ip, st.AutoCreate.Whitelist) {
+		return false
+	}
+	agent := ident.ParseUserAgent(r.UserAgent())
+	v, m, ok := vendors.FindModel(agent.Vendor + "/" + agent.Model)
+	if !ok || (agent.MAC != "" && agent.MAC != fn.MAC) {
+		return false
+	}
+	named := false
+	for _, f := range v.Files(m.ID, fn.MAC) {
+		named = named || f.Device && strings.EqualFold(f.Name, fn.Base)
+	}
+	if !named {
+		return false
+	}
+	d, err := s.svc.AddDevice(r.Context(), Device{MAC: fn.MAC, Domain: tenant, Model: v.ID() + "/" + m.ID, Label: "auto-created", Lines: []DeviceLine{}})
+	if err != nil {
+		s.log.Warn("auto-create device", "mac", fn.MAC.String(), "remote_ip", ip, "err", err)
+		return false
+	}
+	s.log.Info("device auto-created", "mac", d.MAC.String(), "remote_ip", ip, "domain", tenant, "model", d.Model)
+	return true
 }

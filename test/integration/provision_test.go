@@ -299,3 +299,43 @@ func TestProvisioningEveryVendor(t *testing.T) {
 		})
 	}
 }
+
+// TestProvisioningAutoCreate: with auto_create on, an unknown phone that
+// presents its tenant's bootstrap credentials from a whitelisted network
+// is created from its User-Agent and gets its file; anything less gets 404.
+func TestProvisioningAutoCreate(t *testing.T) {
+	f := provisioningFixture(t)
+	g := f.g
+	if code, out := g.apiCall(t, "PUT", "/api/v1/provisioning/settings", map[string]any{"sip_server_address": "1.1.1.1", "server_hostname": "prov.pbx.example.com",
+		"auto_create": map[string]any{"enabled": true, "whitelist": []string{"127.0.0.10/32"}}}); code != 200 {
+		t.Fatalf("settings: %d %s", code, compact(out))
+	}
+	boot := "boot-acme:" + f.bootAcme
+	cases := []struct {
+		name, src, mac, ua string
+		want               int
+	}{
+		{"fail/user-agent-names-another-mac", "127.0.0.10", "805ec0aaaaa1", "Yealink SIP-T46S 66.86.0.15 80:5e:c0:00:00:99", 404},
+		{"fail/unknown-user-agent", "127.0.0.10", "805ec0aaaaa2", "curl/8.0", 404},
+		{"ok/created", "127.0.0.10", "805ec0aaaaa3", "Yealink SIP-T46S 66.86.0.15 80:5e:c0:aa:aa:a3", 200},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, body := curl(t, "--interface", tc.src, "--digest", "-u", boot, "-A", tc.ua, g.http+"/provision/"+tc.mac+".cfg")
+			if code != tc.want {
+				t.Fatalf("status %d, want %d: %s", code, tc.want, body)
+			}
+			getCode, dev := g.apiCall(t, "GET", "/api/v1/devices/"+tc.mac, nil)
+			if tc.want == 200 {
+				if getCode != 200 || dev["model"] != "yealink/t46s" || dev["domain"] != "acme.pbx.example.com" {
+					t.Errorf("created device: %d %s", getCode, compact(dev))
+				}
+				if !strings.Contains(body, "static.auto_provision.server.username = dev-"+tc.mac) {
+					t.Errorf("the first file does not give the phone its own credentials:\n%s", body)
+				}
+			} else if getCode != 404 {
+				t.Errorf("device created anyway: %s", compact(dev))
+			}
+		})
+	}
+}
