@@ -25,8 +25,9 @@ type rendered struct {
 type cache struct {
 	mu      sync.Mutex
 	entries map[string]*rendered
-	// max bounds the entries: past it the cache is emptied (a boot storm
-	// of more devices than that renders again; memory stays bounded).
+	// max bounds the entries: past it a random entry makes room (Go's map
+	// iteration starts at a random place), so memory stays bounded and a
+	// boot storm of more devices than that renders some files again.
 	max int
 }
 
@@ -47,8 +48,11 @@ func (c *cache) get(key string, gen int64) (*rendered, bool) {
 func (c *cache) put(key string, r *rendered) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= c.max {
-		clear(c.entries)
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
+		for k := range c.entries {
+			delete(c.entries, k)
+			break
+		}
 	}
 	c.entries[key] = r
 }

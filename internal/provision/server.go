@@ -44,7 +44,8 @@ type ServerOptions struct {
 	Now    func() time.Time
 	// OnResult is called once per request with its result (metrics).
 	OnResult func(result string)
-	// CacheEntries bounds the rendered-file cache (default 200000).
+	// CacheEntries bounds the rendered-file cache (default 20000 files,
+	// some tens of megabytes).
 	CacheEntries int
 }
 
@@ -79,7 +80,7 @@ func NewServer(opts ServerOptions) (*Server, error) {
 		opts.OnResult = func(string) {}
 	}
 	if opts.CacheEntries <= 0 {
-		opts.CacheEntries = 200000
+		opts.CacheEntries = 20000
 	}
 	s := &Server{
 		opts: opts, svc: opts.Service, log: opts.Log.With("component", "provisioning"),

@@ -331,3 +331,20 @@ func TestReplaceWhole(t *testing.T) {
 		})
 	}
 }
+
+func TestCacheBounded(t *testing.T) {
+	c := newCache(3)
+	for i := range 10 {
+		c.put(string(rune('a'+i)), &rendered{gen: 1})
+	}
+	if len(c.entries) != 3 {
+		t.Errorf("%d entries, want 3", len(c.entries))
+	}
+	c.put("j", &rendered{gen: 2})
+	if r, ok := c.get("j", 2); !ok || r.gen != 2 {
+		t.Error("replacing an entry evicted it")
+	}
+	if _, ok := c.get("j", 1); ok {
+		t.Error("an entry of another generation was served")
+	}
+}
