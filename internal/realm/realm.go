@@ -283,10 +283,13 @@ func (a *Authenticator) user(name string) (*user, bool) {
 		return nil, false
 	}
 	password, ok := a.lookup(name)
+	u := plainUser(name, password, a.realm)
 	if !ok {
+		// The hashing is done for an unknown user too, so that the time
+		// of the answer does not tell which user names exist.
 		return nil, false
 	}
-	return plainUser(name, password, a.realm), true
+	return u, true
 }
 
 // Realm returns the realm of the challenges.
