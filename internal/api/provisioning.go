@@ -118,7 +118,7 @@ func (a *handler) provPutSettings(w http.ResponseWriter, r *http.Request) {
 // TenantView hides the bootstrap password.
 func TenantView(t provision.TenantSettings) provision.TenantSettings {
 	if t.Bootstrap.Password != "" {
-		t.Bootstrap.Password = "(set)"
+		t.Bootstrap.Password = provision.HiddenSecret
 	}
 	return t
 }

@@ -194,3 +194,26 @@ func TestReloadSeesOtherWriters(t *testing.T) {
 		t.Errorf("after own write: %d extensions, want 3", len(got))
 	}
 }
+
+// TestTenantWriteBack: what a read shows can be written back without
+// changing the bootstrap password.
+func TestTenantWriteBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	read := f.svc.Tenant("a.example.com")
+	read.Bootstrap.Password = HiddenSecret
+	read.LockBootstrap = true
+	got, err := f.svc.PutTenant(ctx, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Bootstrap.Password != f.bootA.Bootstrap.Password || !got.LockBootstrap {
+		t.Errorf("write-back changed the password or lost the change: %+v", got)
+	}
+	renamed := got
+	renamed.Bootstrap = Bootstrap{Username: "boot-a2"}
+	got, err = f.svc.PutTenant(ctx, renamed)
+	if err != nil || got.Bootstrap.Password == f.bootA.Bootstrap.Password || len(got.Bootstrap.Password) != 20 {
+		t.Errorf("a new user kept the old password or got none: %+v, %v", got, err)
+	}
+}

@@ -69,18 +69,27 @@ func (s *Service) Tenant(domain string) TenantSettings {
 	return TenantSettings{Domain: domain, Allow: []string{}}
 }
 
-// PutTenant replaces the provisioning settings of a tenant. A bootstrap
-// password is generated when a user name is given without one; user names
-// are unique across tenants, as a request names no tenant.
+// HiddenSecret stands for a secret in what reads show.
+const HiddenSecret = "(set)"
+
+// PutTenant replaces the provisioning settings of a tenant. Without a
+// bootstrap password (or with HiddenSecret), the current password of the
+// same user is kept, else one is generated; user names are unique across
+// tenants, as a request names no tenant.
 func (s *Service) PutTenant(ctx context.Context, t TenantSettings) (TenantSettings, error) {
 	var errs FieldErrors
 	s.checkDomain(ctx, &errs, "domain", t.Domain, true)
 	b := &t.Bootstrap
+	// A read shows the password as "(set)": writing back what was read, or
+	// no password, keeps the current one of the same user.
+	if cur := s.Tenant(t.Domain); b.Username != "" && b.Username == cur.Bootstrap.Username && (b.Password == "" || b.Password == HiddenSecret) {
+		b.Password = cur.Bootstrap.Password
+	}
 	switch {
 	case b.Username == "" && b.Password != "":
 		errs.add("bootstrap.username", "required with a password")
 	case b.Username != "" && !sipUser(b.Username):
-		errs.add("bootstrap.username", "%q is not a user name (letters, digits, '.', '-', '_')", b.Username)
+		errs.add("bootstrap.username", "%q is not a user name (1 to 32 letters, digits, '.', '-', '_', '+', '*', '#')", b.Username)
 	case b.Username != "" && strings.HasPrefix(b.Username, "dev-"):
 		errs.add("bootstrap.username", "names starting with dev- are the devices' own")
 	case b.Username != "" && b.Password == "":
