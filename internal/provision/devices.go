@@ -13,6 +13,8 @@ import (
 
 // AddDevice creates a device with fresh HTTP credentials.
 func (s *Service) AddDevice(ctx context.Context, d Device) (Device, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	mac, err := model.ParseMAC(string(d.MAC))
 	if err != nil {
 		return Device{}, &FieldError{Field: "mac", Msg: fmt.Sprintf("%q is not a MAC address", d.MAC)}
@@ -75,6 +77,8 @@ func (s *Service) markOwnCredentialsUsed(ctx context.Context, mac model.MAC) err
 // modifyDevice reads, changes and writes a device, retrying a few times
 // when another writer got in between.
 func (s *Service) modifyDevice(ctx context.Context, mac model.MAC, change func(*Device) error) (Device, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	m, err := model.ParseMAC(string(mac))
 	if err != nil {
 		return Device{}, ErrNotFound
@@ -108,6 +112,8 @@ func (s *Service) modifyDevice(ctx context.Context, mac model.MAC, change func(*
 
 // DeleteDevice removes a device.
 func (s *Service) DeleteDevice(ctx context.Context, mac model.MAC) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	m, err := model.ParseMAC(string(mac))
 	if err != nil {
 		return ErrNotFound

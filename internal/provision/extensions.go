@@ -10,6 +10,8 @@ import (
 // AddExtension creates an extension in a tenant; the password is generated
 // when empty. The stored extension is returned.
 func (s *Service) AddExtension(ctx context.Context, e Extension) (Extension, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	var errs FieldErrors
 	s.checkDomain(ctx, &errs, "domain", e.Domain, true)
 	if !sipUser(e.Number) {
@@ -58,6 +60,8 @@ func (s *Service) Extensions(domain string) []Extension {
 
 // DeleteExtension removes an extension that no device line uses.
 func (s *Service) DeleteExtension(ctx context.Context, domain, number string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	x := s.idx
 	x.mu.RLock()
 	_, ok := x.exts[extKey(domain, number)]

@@ -16,7 +16,10 @@ import (
 // memStore is an in-memory Store for the unit tests of the rules; the
 // daemon's tests run the same code over SQLite and PostgreSQL.
 type memStore struct {
-	mu      sync.Mutex
+	// listDelay makes List return its snapshot late, as a slow database
+	// would, so that writes land while a reload is in flight.
+	listDelay time.Duration
+	mu        sync.Mutex
 	items   map[string]Item
 	rev     int64
 	fetches []StoredFetch
@@ -53,13 +56,15 @@ func (m *memStore) Delete(_ context.Context, key string) error {
 
 func (m *memStore) List(_ context.Context, prefix string) ([]Item, error) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	var out []Item
 	for k, it := range m.items {
 		if strings.HasPrefix(k, prefix) {
 			out = append(out, it)
 		}
 	}
+	delay := m.listDelay
+	m.mu.Unlock()
+	time.Sleep(delay)
 	slices.SortFunc(out, func(a, b Item) int { return strings.Compare(a.Key, b.Key) })
 	return out, nil
 }

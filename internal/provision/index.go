@@ -58,10 +58,14 @@ func (x *index) revision() int64 {
 	return x.rev
 }
 
-// replace takes the content of n, loaded at revision rev.
+// replace takes the content of n, loaded at revision rev, unless the index
+// already holds a later revision (a local write applied while n loaded).
 func (x *index) replace(n *index, rev int64) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if rev < x.rev {
+		return
+	}
 	x.rev = rev
 	x.gen++
 	x.devices, x.files, x.httpUsers = n.devices, n.files, n.httpUsers

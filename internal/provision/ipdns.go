@@ -11,6 +11,8 @@ import (
 // AddIPDNS adds a mapping: in every file rendered for the domain's tenants
 // (every tenant for the master domain), ip is replaced by fqdn.
 func (s *Service) AddIPDNS(ctx context.Context, m IPDNS) (IPDNS, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	var errs FieldErrors
 	s.checkDomain(ctx, &errs, "domain", m.Domain, false)
 	if a, err := netip.ParseAddr(m.IP); err != nil || a.Zone() != "" {
@@ -48,6 +50,8 @@ func (s *Service) IPDNSList(domain string) []IPDNS {
 
 // DeleteIPDNS removes a mapping.
 func (s *Service) DeleteIPDNS(ctx context.Context, domain, ip string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if a, err := netip.ParseAddr(ip); err == nil {
 		ip = a.String()
 	}

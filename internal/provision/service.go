@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -34,6 +35,12 @@ type Service struct {
 	opts Options
 	log  *slog.Logger
 	idx  *index
+	// wmu serialises this process's writes, so that their revisions
+	// reach the index in order and each applies alone; only a write of
+	// another process (or node) in between makes the index reload.
+	wmu sync.Mutex
+	// lmu serialises full reloads.
+	lmu sync.Mutex
 }
 
 // NewService returns the service; it reads nothing until Load.
@@ -50,6 +57,8 @@ func NewService(opts Options) *Service {
 // Load reads the whole model from the store into the index if the store's
 // revision moved since the last load (or always, with force).
 func (s *Service) Load(ctx context.Context, force bool) error {
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
 	rev, err := s.opts.Store.Revision(ctx)
 	if err != nil {
 		return fmt.Errorf("provisioning revision: %w", err)

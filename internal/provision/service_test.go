@@ -3,8 +3,10 @@ package provision
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pbxgate/pbxgate/internal/provision/model"
 )
@@ -215,5 +217,71 @@ func TestTenantWriteBack(t *testing.T) {
 	got, err = f.svc.PutTenant(ctx, renamed)
 	if err != nil || got.Bootstrap.Password == f.bootA.Bootstrap.Password || len(got.Bootstrap.Password) != 20 {
 		t.Errorf("a new user kept the old password or got none: %+v, %v", got, err)
+	}
+}
+
+// TestConcurrentWrites: writes from many goroutines, with a poller
+// reloading meanwhile, all end up in the index.
+func TestConcurrentWrites(t *testing.T) {
+	f := newFixture(t)
+	f.store.mu.Lock()
+	f.store.listDelay = 2 * time.Millisecond
+	f.store.mu.Unlock()
+	ctx := context.Background()
+	stop := make(chan struct{})
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				_ = f.svc.Load(ctx, true)
+			}
+		}
+	}()
+	const n = 64
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			mac := model.MAC(fmt.Sprintf("0015650a%04x", i))
+			_, err := f.svc.AddDevice(ctx, Device{MAC: mac, Domain: "a.example.com", Model: "testphone/tp1"})
+			if err == nil {
+				_, err = f.svc.RotateCredentials(ctx, mac)
+			}
+			// A reload that started before the write must not take it
+			// back when it lands.
+			for range 5 {
+				if err != nil {
+					break
+				}
+				time.Sleep(time.Millisecond)
+				if _, ok := f.svc.Device(mac); !ok {
+					err = fmt.Errorf("device %s lost after it was written", mac)
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	<-polled
+	if got := len(f.svc.Devices("a.example.com")); got != n+1 {
+		t.Errorf("%d devices in the index, want %d", got, n+1)
+	}
+	for i := range n {
+		mac := model.MAC(fmt.Sprintf("0015650a%04x", i))
+		d, ok := f.svc.Device(mac)
+		if !ok {
+			t.Fatalf("device %s lost", mac)
+		}
+		if pw, _ := f.srv.lookup(d.HTTPUsername); pw != d.HTTPPassword {
+			t.Fatalf("device %s: the server would check another password", mac)
+		}
 	}
 }

@@ -20,6 +20,8 @@ func (s *Service) Settings() Settings {
 
 // PutSettings replaces the platform's provisioning settings.
 func (s *Service) PutSettings(ctx context.Context, st Settings) (Settings, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	var errs FieldErrors
 	for _, f := range []struct{ name, val string }{
 		{"sip_server_address", st.SIPServerAddress}, {"tftp_server_address", st.TFTPServerAddress}, {"server_hostname", st.ServerHostname},
@@ -77,6 +79,8 @@ const HiddenSecret = "(set)"
 // same user is kept, else one is generated; user names are unique across
 // tenants, as a request names no tenant.
 func (s *Service) PutTenant(ctx context.Context, t TenantSettings) (TenantSettings, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	var errs FieldErrors
 	s.checkDomain(ctx, &errs, "domain", t.Domain, true)
 	b := &t.Bootstrap

@@ -13,6 +13,8 @@ const DefaultTemplate = "default"
 
 // PutTemplate creates or replaces a template.
 func (s *Service) PutTemplate(ctx context.Context, t Template) (Template, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	var errs FieldErrors
 	if !slug(t.Name) {
 		errs.add("name", "%q is not a template name (1 to 64 letters, digits, '.', '-', '_')", t.Name)
@@ -60,6 +62,8 @@ func (s *Service) Templates(domain string) []Template {
 
 // DeleteTemplate removes a template.
 func (s *Service) DeleteTemplate(ctx context.Context, domain, vendorModel, name string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	k := tplKey(domain, vendorModel, name)
 	x := s.idx
 	x.mu.RLock()
