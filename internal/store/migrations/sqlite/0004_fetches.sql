@@ -5,7 +5,7 @@
 -- the twelve lowercase hex digits the request named (known device or not);
 -- hash is the SHA-256 of the body served, "" when nothing was served.
 CREATE TABLE fetches (
-    id         INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    id         INTEGER NOT NULL PRIMARY KEY,
     mac        TEXT    NOT NULL,
     time       INTEGER NOT NULL,
     ip         TEXT    NOT NULL,
