@@ -38,7 +38,7 @@ func (s *Service) AddDevice(ctx context.Context, d Device) (Device, error) {
 // UpdateDevice replaces what an operator sets of a device (tenant, model,
 // template, label, lines, settings), keeping its credentials.
 func (s *Service) UpdateDevice(ctx context.Context, d Device) (Device, error) {
-	return s.modifyDevice(ctx, d.MAC, func(cur *Device) error {
+	return s.modifyDevice(ctx, d.MAC, true, func(cur *Device) error {
 		next := *cur
 		next.Domain, next.Model, next.Template, next.Label = d.Domain, d.Model, d.Template, d.Label
 		next.Lines, next.Settings = d.Lines, d.Settings
@@ -57,7 +57,7 @@ func (s *Service) UpdateDevice(ctx context.Context, d Device) (Device, error) {
 // lock_bootstrap allows again, as the new password has not been used yet),
 // or the operator enters the new one on the phone.
 func (s *Service) RotateCredentials(ctx context.Context, mac model.MAC) (Device, error) {
-	return s.modifyDevice(ctx, mac, func(cur *Device) error {
+	return s.modifyDevice(ctx, mac, true, func(cur *Device) error {
 		cur.HTTPPassword = NewSecret(24)
 		cur.OwnCredentialsUsed = false
 		return nil
@@ -67,7 +67,8 @@ func (s *Service) RotateCredentials(ctx context.Context, mac model.MAC) (Device,
 // markOwnCredentialsUsed records the first fetch with the device's own
 // credentials.
 func (s *Service) markOwnCredentialsUsed(ctx context.Context, mac model.MAC) error {
-	_, err := s.modifyDevice(ctx, mac, func(cur *Device) error {
+	// The flag is in no file: the rendered files stay cached.
+	_, err := s.modifyDevice(ctx, mac, false, func(cur *Device) error {
 		cur.OwnCredentialsUsed = true
 		return nil
 	})
@@ -76,7 +77,7 @@ func (s *Service) markOwnCredentialsUsed(ctx context.Context, mac model.MAC) err
 
 // modifyDevice reads, changes and writes a device, retrying a few times
 // when another writer got in between.
-func (s *Service) modifyDevice(ctx context.Context, mac model.MAC, change func(*Device) error) (Device, error) {
+func (s *Service) modifyDevice(ctx context.Context, mac model.MAC, files bool, change func(*Device) error) (Device, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	m, err := model.ParseMAC(string(mac))
@@ -105,7 +106,7 @@ func (s *Service) modifyDevice(ctx context.Context, mac model.MAC, change func(*
 			return Device{}, wrapStore("write device", err)
 		}
 		stored := d
-		return d, s.changed(ctx, func(x *index) { x.putDevice(&stored) })
+		return d, s.changedFiles(ctx, func(x *index) { x.putDevice(&stored) }, files)
 	}
 	return Device{}, ErrConflict
 }

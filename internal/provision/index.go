@@ -74,10 +74,11 @@ func (x *index) replace(n *index, rev int64) {
 }
 
 // applyIfNext applies a local write made at revision rev when the index is
+// (files false: a write that changes no rendered file keeps the cache)
 // at rev-1. It reports false when the index must be reloaded instead (a
 // write of another node or process came in between); a write the index
 // already holds (rev at or below its revision) needs nothing.
-func (x *index) applyIfNext(rev int64, apply func(*index)) bool {
+func (x *index) applyIfNext(rev int64, apply func(*index), files bool) bool {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	switch {
@@ -88,7 +89,9 @@ func (x *index) applyIfNext(rev int64, apply func(*index)) bool {
 	}
 	apply(x)
 	x.rev = rev
-	x.gen++
+	if files {
+		x.gen++
+	}
 	return true
 }
 

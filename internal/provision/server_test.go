@@ -348,3 +348,22 @@ func TestCacheBounded(t *testing.T) {
 		t.Error("an entry of another generation was served")
 	}
 }
+
+// TestFirstUseKeepsCache: recording the first use of a device's own
+// credentials changes no file, so the rendered files stay cached.
+func TestFirstUseKeepsCache(t *testing.T) {
+	f := newFixture(t)
+	gen := f.svc.idx.gen
+	if w := f.get("tp"+macA+".cfg", "203.0.113.7", f.dev.HTTPUsername, f.dev.HTTPPassword); w.Code != 200 {
+		t.Fatal(w.Code)
+	}
+	if d, _ := f.svc.Device(macA); !d.OwnCredentialsUsed {
+		t.Fatal("first use not recorded")
+	}
+	if f.svc.idx.gen != gen {
+		t.Errorf("generation moved from %d to %d", gen, f.svc.idx.gen)
+	}
+	if _, ok := f.srv.cache.get(macA+"/tp"+macA+".cfg", gen); !ok {
+		t.Error("the file rendered for the first fetch is no longer cached")
+	}
+}

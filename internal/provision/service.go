@@ -85,11 +85,17 @@ func (s *Service) Load(ctx context.Context, force bool) error {
 // changed records a local write: the index takes it at once when it is the
 // next revision, else reloads in full.
 func (s *Service) changed(ctx context.Context, apply func(*index)) error {
+	return s.changedFiles(ctx, apply, true)
+}
+
+// changedFiles is changed for a write that may (files) or may not change
+// what the phones' files hold.
+func (s *Service) changedFiles(ctx context.Context, apply func(*index), files bool) error {
 	rev, err := s.opts.Store.Bump(ctx)
 	if err != nil {
 		return fmt.Errorf("bump provisioning revision: %w", err)
 	}
-	if s.idx.applyIfNext(rev, apply) {
+	if s.idx.applyIfNext(rev, apply, files) {
 		return nil
 	}
 	return s.Load(ctx, false)
