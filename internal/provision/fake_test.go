@@ -20,9 +20,9 @@ type memStore struct {
 	// would, so that writes land while a reload is in flight.
 	listDelay time.Duration
 	mu        sync.Mutex
-	items   map[string]Item
-	rev     int64
-	fetches []StoredFetch
+	items     map[string]Item
+	rev       int64
+	fetches   []StoredFetch
 }
 
 func newMemStore() *memStore { return &memStore{items: map[string]Item{}} }
