@@ -147,6 +147,8 @@ type Config struct {
 	Alarms Alarms `yaml:"alarms"`
 	// ACME gets certificates for the domains that ask for one.
 	ACME ACME `yaml:"acme"`
+	// Guard bans the sources of brute-force attempts and scans.
+	Guard Guard `yaml:"guard"`
 
 	// Source is the file the configuration was read from ("" for the
 	// embedded defaults). It is not a YAML key.
@@ -236,6 +238,70 @@ type ACME struct {
 	// CheckInterval is how often the domains are checked for certificates
 	// to get or renew. Default 1m.
 	CheckInterval Duration `yaml:"check_interval"`
+}
+
+// Guard configures the in-process brute-force and scan defence: every
+// security event of every context (failed logins, replayed Digest nonces,
+// unknown MACs, 404 probes, path traversal) counts against its source, and
+// a source over the limit is banned: refused at connection accept, and
+// answered 403 on any request that still arrives (through a proxy).
+type Guard struct {
+	// Enabled switches the guard on (the default).
+	Enabled bool `yaml:"enabled"`
+	// MaxRetry is how many failures (path traversal weighs max_retry, a
+	// replayed Digest nonce 2, the others 1) within find_time ban a source.
+	// Default 5.
+	MaxRetry int `yaml:"max_retry"`
+	// FindTime is the window failures are counted in. Default 10m.
+	FindTime Duration `yaml:"find_time"`
+	// BanTime is how long a first ban lasts. Default 10m.
+	BanTime Duration `yaml:"ban_time"`
+	// BanFactor multiplies the ban time for each new ban of the same source
+	// within a day (incremental bans). Default 2; 1 keeps it fixed.
+	BanFactor float64 `yaml:"ban_factor"`
+	// BanMax caps the ban time. Default 7d.
+	BanMax Duration `yaml:"ban_max"`
+	// UnknownMACMax is how many requests for the files of unknown MACs
+	// within find_time ban a source. Default 10.
+	UnknownMACMax int `yaml:"unknown_mac_max"`
+	// Allowlist are addresses and CIDR prefixes that are never banned,
+	// whatever they do: it always wins.
+	Allowlist []string `yaml:"allowlist"`
+	// Sweep detects scans spread over many sources.
+	Sweep GuardSweep `yaml:"sweep"`
+	// Contexts override the limits per security context
+	// (communication_manager, administrator, client, voicemail, recording,
+	// provisioning).
+	Contexts map[string]GuardOverride `yaml:"contexts"`
+}
+
+// GuardSweep detects a scan of one vendor's MAC range from many sources:
+// when sources distinct sources ask for unknown MACs of one OUI within
+// window, every source gets only tight_max unknown MACs of that OUI before
+// a ban, until hold after the last such request, and the system_state alarm
+// provisioning_scan is raised.
+type GuardSweep struct {
+	// Sources is the number of distinct sources that trips it. Default 20.
+	Sources int `yaml:"sources"`
+	// Window is how far back sources are counted. Default 10m.
+	Window Duration `yaml:"window"`
+	// TightMax is the unknown-MAC budget of a source while the sweep is
+	// on. Default 1 (the second request bans).
+	TightMax int `yaml:"tight_max"`
+	// Hold is how long the sweep stays on after its last request.
+	// Default 1h.
+	Hold Duration `yaml:"hold"`
+}
+
+// GuardOverride changes the limits of one context; what it leaves out is
+// the guard's.
+type GuardOverride struct {
+	MaxRetry      *int      `yaml:"max_retry"`
+	FindTime      *Duration `yaml:"find_time"`
+	BanTime       *Duration `yaml:"ban_time"`
+	BanFactor     *float64  `yaml:"ban_factor"`
+	BanMax        *Duration `yaml:"ban_max"`
+	UnknownMACMax *int      `yaml:"unknown_mac_max"`
 }
 
 // ACME key types.
@@ -362,6 +428,11 @@ func Default() *Config {
 			RenewRatio:    2.0 / 3,
 			OrdersPerWeek: 50,
 			CheckInterval: Duration(time.Minute),
+		},
+		Guard: Guard{
+			Enabled: true, MaxRetry: 5, FindTime: Duration(10 * time.Minute), BanTime: Duration(10 * time.Minute),
+			BanFactor: 2, BanMax: Duration(7 * 24 * time.Hour), UnknownMACMax: 10,
+			Sweep: GuardSweep{Sources: 20, Window: Duration(10 * time.Minute), TightMax: 1, Hold: Duration(time.Hour)},
 		},
 	}
 }

@@ -143,6 +143,10 @@ func normalized(c *Config) *Config {
 	}
 	nilIfEmpty(&n.TrustedProxies)
 	nilIfEmpty(&n.ACME.CARoots)
+	nilIfEmpty(&n.Guard.Allowlist)
+	if len(n.Guard.Contexts) == 0 {
+		n.Guard.Contexts = nil
+	}
 	if len(n.Listeners) == 0 {
 		n.Listeners = nil
 	}
@@ -313,7 +317,7 @@ func TestFieldNamesMatchWalker(t *testing.T) {
 		t.Errorf("YAML() of the defaults does not validate: %v\n%s", err, out)
 	}
 	keys := fieldNames(reflect.TypeFor[Config]())
-	want := []string{"data_dir", "database", "master_domain", "trusted_proxies", "listeners", "http", "contexts", "security_xml", "log", "alarms", "acme"}
+	want := []string{"data_dir", "database", "master_domain", "trusted_proxies", "listeners", "http", "contexts", "security_xml", "log", "alarms", "acme", "guard"}
 	if !slices.Equal(keys, want) {
 		t.Errorf("keys = %v, want %v", keys, want)
 	}

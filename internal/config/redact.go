@@ -17,6 +17,8 @@ func (c *Config) Clone() *Config {
 	n.TrustedProxies = slices.Clone(c.TrustedProxies)
 	n.Listeners = slices.Clone(c.Listeners)
 	n.ACME.CARoots = slices.Clone(c.ACME.CARoots)
+	n.Guard.Allowlist = slices.Clone(c.Guard.Allowlist)
+	n.Guard.Contexts = maps.Clone(c.Guard.Contexts)
 	for _, name := range ContextNames {
 		ctx := n.Contexts.ByName(name)
 		ctx.RealmAuth.Users = slices.Clone(ctx.RealmAuth.Users)

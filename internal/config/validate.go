@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +45,7 @@ func (c *Config) Validate() error {
 		v.add("alarms.certificate_expiry", "must be more than 0")
 	}
 	v.acme()
+	v.guard()
 	v.errs.sortByPos(displayName(c.Source))
 	return v.errs.err()
 }
@@ -369,4 +372,76 @@ func (v *validator) upstream(name, p, up string) {
 	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
 		v.add(p+".upstream", "%q: want an absolute http:// or https:// URL", up)
 	}
+}
+
+func (v *validator) guard() {
+	g := v.c.Guard
+	v.guardLimits("guard", GuardOverride{
+		MaxRetry: &g.MaxRetry, FindTime: &g.FindTime, BanTime: &g.BanTime,
+		BanFactor: &g.BanFactor, BanMax: &g.BanMax, UnknownMACMax: &g.UnknownMACMax,
+	})
+	for i, e := range g.Allowlist {
+		if !ipOrPrefix(e) {
+			v.add(fmt.Sprintf("guard.allowlist[%d]", i), "%q is not an IP address or CIDR prefix", e)
+		}
+	}
+	s := g.Sweep
+	if s.Sources < 2 {
+		v.add("guard.sweep.sources", "must be at least 2")
+	}
+	if s.Window <= 0 {
+		v.add("guard.sweep.window", "must be more than 0")
+	}
+	if s.TightMax < 0 {
+		v.add("guard.sweep.tight_max", "must not be negative")
+	}
+	if s.Hold <= 0 {
+		v.add("guard.sweep.hold", "must be more than 0")
+	}
+	names := make([]string, 0, len(g.Contexts))
+	for name := range g.Contexts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !slices.Contains(ContextNames, name) {
+			v.add("guard.contexts."+name, "%q is not a security context (%s)", name, strings.Join(ContextNames, ", "))
+			continue
+		}
+		v.guardLimits("guard.contexts."+name, g.Contexts[name])
+	}
+}
+
+// guardLimits checks the limits that are set.
+func (v *validator) guardLimits(p string, o GuardOverride) {
+	if o.MaxRetry != nil && *o.MaxRetry < 1 {
+		v.add(p+".max_retry", "must be at least 1")
+	}
+	if o.UnknownMACMax != nil && *o.UnknownMACMax < 1 {
+		v.add(p+".unknown_mac_max", "must be at least 1")
+	}
+	for _, d := range []struct {
+		key string
+		d   *Duration
+	}{{"find_time", o.FindTime}, {"ban_time", o.BanTime}, {"ban_max", o.BanMax}} {
+		if d.d != nil && *d.d <= 0 {
+			v.add(p+"."+d.key, "must be more than 0")
+		}
+	}
+	if o.BanFactor != nil && *o.BanFactor < 1 {
+		v.add(p+".ban_factor", "%v must be at least 1", *o.BanFactor)
+	}
+	if o.BanTime != nil && o.BanMax != nil && *o.BanMax < *o.BanTime {
+		v.add(p+".ban_max", "%s is shorter than ban_time %s", *o.BanMax, *o.BanTime)
+	}
+}
+
+// ipOrPrefix reports whether s is an IP address or a CIDR prefix.
+func ipOrPrefix(s string) bool {
+	if strings.Contains(s, "/") {
+		_, err := netip.ParsePrefix(s)
+		return err == nil
+	}
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
