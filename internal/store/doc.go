@@ -133,4 +133,15 @@
 // Neither backend tells a holder that it lost its lock (the connection died,
 // the lease ran out): choose ttl longer than the work it guards, and let
 // that work tolerate the rare overlap.
+//
+// # Ban contract
+//
+// The bans table holds the brute-force guard's bans, one row per address,
+// shared by the nodes. [DB.PutBan] inserts or replaces the ban of an
+// address, stored in one canonical form (unmapped, without zone, as
+// netip.Addr.String() writes it); [DB.Bans] lists the bans still in force at
+// the caller's now; [DB.DeleteBan] lifts one; [DB.PruneBans] deletes those
+// that ended. [DB.BansRevision] is a counter that grows in the same
+// transaction as every change to the bans and with nothing else, so that
+// nodes poll one row rather than the table.
 package store

@@ -25,24 +25,7 @@ func testDomainMigration(t *testing.T, b backend) {
 	ctx := context.Background()
 	db := opener(b)(t)
 	mustPut(t, db, "ns", "k", "kept")
-	var rollback []string
-	if db.Dialect() == store.DialectSQLite {
-		rollback = append(rollback, `DROP TABLE locks`) // 0003; PostgreSQL's creates nothing
-	}
-	rollback = append(rollback,
-		`DROP TABLE fetches`, // 0004
-		`DROP TABLE domains_revision`,
-		`DROP TABLE domains`,
-		`DELETE FROM schema_migrations WHERE version >= 2`,
-	)
-	for _, stmt := range rollback {
-		if err := db.ExecRaw(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
-	if v, err := db.SchemaVersion(ctx); err != nil || v != 1 {
-		t.Fatalf("SchemaVersion() = %d, %v; want 1 after the rollback", v, err)
-	}
+	rollbackTo(t, db, 1)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

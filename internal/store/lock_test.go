@@ -219,19 +219,7 @@ func testLockMigration(t *testing.T, b backend) {
 	ctx := context.Background()
 	db := opener(b)(t)
 	mustPut(t, db, "ns", "k", "kept")
-	rollback := []string{`DROP TABLE fetches`}
-	if db.Dialect() == store.DialectSQLite {
-		rollback = append(rollback, `DROP TABLE locks`)
-	}
-	rollback = append(rollback, `DELETE FROM schema_migrations WHERE version >= 3`)
-	for _, stmt := range rollback {
-		if err := db.ExecRaw(ctx, stmt); err != nil {
-			t.Fatalf("%s: %v", stmt, err)
-		}
-	}
-	if v, err := db.SchemaVersion(ctx); err != nil || v != 2 {
-		t.Fatalf("SchemaVersion() = %d, %v; want 2 after the rollback", v, err)
-	}
+	rollbackTo(t, db, 2)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}

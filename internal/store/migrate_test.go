@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"fmt"
 	"io/fs"
 	"strings"
 	"testing"
@@ -76,5 +78,45 @@ func TestEmbeddedMigrations(t *testing.T) {
 	}
 	if len(sqlite) != len(postgres) {
 		t.Fatalf("%d SQLite migrations, %d PostgreSQL ones: each schema change needs both", len(sqlite), len(postgres))
+	}
+}
+
+// migrationTables lists the tables each migration creates, in the order to
+// drop them (a table before those it references). A migration that creates
+// a table adds its line here, or rollbackTo refuses to roll it back.
+var migrationTables = map[int][]string{
+	2: {"domains_revision", "domains"},
+	3: {"locks"}, // SQLite only: PostgreSQL's 0003 creates nothing
+	4: {"fetches"},
+	5: {"bans_revision", "bans"},
+}
+
+// rollbackTo takes db back to schema version, as a binary that stops at
+// version left it: it drops the tables of every later migration and their
+// rows of schema_migrations. The data of the tables it keeps stays.
+func rollbackTo(t *testing.T, db *store.DB, version int) {
+	t.Helper()
+	ctx := context.Background()
+	var stmts []string
+	for v := latestVersion(t, db.Dialect()); v > version; v-- {
+		tables, ok := migrationTables[v]
+		if !ok {
+			t.Fatalf("rollbackTo: migration %d is missing from migrationTables", v)
+		}
+		if v == 3 && db.Dialect() == store.DialectPostgres {
+			tables = nil
+		}
+		for _, table := range tables {
+			stmts = append(stmts, "DROP TABLE "+table)
+		}
+	}
+	stmts = append(stmts, fmt.Sprintf("DELETE FROM schema_migrations WHERE version > %d", version))
+	for _, stmt := range stmts {
+		if err := db.ExecRaw(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	if v, err := db.SchemaVersion(ctx); err != nil || v != version {
+		t.Fatalf("SchemaVersion() = %d, %v; want %d after the rollback", v, err, version)
 	}
 }

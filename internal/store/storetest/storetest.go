@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) *store.DB) {
 	t.Run("domains", func(t *testing.T) { runDomains(t, open) })
 	t.Run("lock", func(t *testing.T) { runLock(t, open) })
 	t.Run("fetches", func(t *testing.T) { runFetches(t, open) })
+	t.Run("bans", func(t *testing.T) { runBans(t, open) })
 	t.Run("schema", func(t *testing.T) { runSchema(t, open) })
 }
 
