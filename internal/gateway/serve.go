@@ -26,6 +26,11 @@ type Gateway struct {
 	now      func() time.Time
 	// Session finds the session of a request; nil disables session notes.
 	Session func(r *http.Request) *sessions.Session
+	// Banned tells whether a client is banned by the guard: its requests
+	// get 403 without reaching any service (they arrive anyway when the
+	// client is behind a trusted proxy, whose own address is admitted at
+	// accept). Nil bans nobody.
+	Banned func(ip netip.Addr) bool
 }
 
 // New returns a Gateway with no snapshot: it answers 503 until [Gateway.Swap].
@@ -111,6 +116,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		name = c.kind.name
 	}
 	defer func() { g.metrics.request(name, rec.status()) }()
+
+	if g.Banned != nil && g.Banned(s.clientIP(r)) {
+		g.metrics.refused(name, "banned")
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
 
 	if c == nil {
 		g.serveUnrouted(w, r, s)
