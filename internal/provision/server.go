@@ -44,6 +44,10 @@ type ServerOptions struct {
 	Now    func() time.Time
 	// OnResult is called once per request with its result (metrics).
 	OnResult func(result string)
+	// OnAuth is called when a request for a device file authenticated
+	// (own or bootstrap credentials): the guard learns that the source is
+	// a site with phones, not a scanner.
+	OnAuth func(ip netip.Addr, user string, mac model.MAC)
 	// CacheEntries bounds the rendered-file cache (default 20000 files,
 	// some tens of megabytes).
 	CacheEntries int
@@ -78,6 +82,9 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	}
 	if opts.OnResult == nil {
 		opts.OnResult = func(string) {}
+	}
+	if opts.OnAuth == nil {
+		opts.OnAuth = func(netip.Addr, string, model.MAC) {}
 	}
 	if opts.CacheEntries <= 0 {
 		opts.CacheEntries = 20000
@@ -237,6 +244,7 @@ func (s *Server) serveDevice(w http.ResponseWriter, r *http.Request, ip netip.Ad
 		http.Error(w, "internal server error", http.StatusInternalServerError)
 		return d.result
 	}
+	s.opts.OnAuth(ip, res.User, d.mac)
 	if d.markOwn {
 		if err := s.svc.markOwnCredentialsUsed(r.Context(), d.mac); err != nil {
 			s.log.Warn("record first use of device credentials", "mac", d.mac.String(), "err", err)
