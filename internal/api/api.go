@@ -49,7 +49,9 @@ type Deps struct {
 	// Provisioning returns the provisioning model (nil while it is not
 	// running).
 	Provisioning func() *provision.Service
-	Now          func() time.Time
+	// Bans are the guard's bans (nil when the guard is off).
+	Bans Bans
+	Now  func() time.Time
 }
 
 // ACME is the ACME client as the API reads it.
@@ -89,6 +91,9 @@ func New(d Deps) http.Handler {
 	}
 	if d.Provisioning != nil {
 		a.routeProvisioning(mux)
+	}
+	if d.Bans != nil {
+		a.routeBans(mux)
 	}
 	if d.TLS != nil {
 		mux.HandleFunc("GET /api/v1/certificates", a.certificates)
