@@ -48,10 +48,10 @@ func TestImportRules(t *testing.T) {
 		mayNot []string
 	}{
 		{"domain packages decide without HTTP, storage or wiring",
-			[]string{"internal/access", "internal/config", "internal/event", "internal/alarm", "internal/certs", "internal/sni", "internal/domains"},
+			[]string{"internal/access", "internal/config", "internal/event", "internal/alarm", "internal/certs", "internal/sni", "internal/domains", "internal/guard"},
 			[]string{"net/http", mod + "internal/store", mod + "internal/daemon", mod + "internal/gateway", mod + "internal/cli"}},
-		{"the IP engine stays pure",
-			[]string{"internal/access"},
+		{"the IP engine and the guard stay pure",
+			[]string{"internal/access", "internal/guard"},
 			[]string{"net", "log/slog", "os/exec"}},
 		{"the certificate index and the domain rules do no I/O of their own",
 			[]string{"internal/sni", "internal/domains"},

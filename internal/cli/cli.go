@@ -66,7 +66,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServe(stderr), newConfig(stdout, stderr), newPasswd(stdin, stdout), newReload(stdout, stderr), newDomain(stdin, stdout, stderr), newCert(stdin, stdout, stderr), newACME(stdout, stderr), newExtension(stdin, stdout, stderr), newTemplate(stdin, stdout, stderr), newDevice(stdin, stdout, stderr), newIPDNS(stdin, stdout, stderr), newProvisioning(stdin, stdout, stderr))
+	root.AddCommand(newServe(stderr), newConfig(stdout, stderr), newPasswd(stdin, stdout), newReload(stdout, stderr), newDomain(stdin, stdout, stderr), newCert(stdin, stdout, stderr), newACME(stdout, stderr), newBan(stdout, stderr), newExtension(stdin, stdout, stderr), newTemplate(stdin, stdout, stderr), newDevice(stdin, stdout, stderr), newIPDNS(stdin, stdout, stderr), newProvisioning(stdin, stdout, stderr))
 	return root
 }
 

@@ -269,6 +269,10 @@ type Guard struct {
 	Allowlist []string `yaml:"allowlist"`
 	// Sweep detects scans spread over many sources.
 	Sweep GuardSweep `yaml:"sweep"`
+	// LogFile, when set, gets one line per security event and per ban or
+	// unban, in the stable format that docs/fail2ban.md describes (for
+	// fail2ban and other log processors). Relative to data_dir.
+	LogFile string `yaml:"log_file"`
 	// Contexts override the limits per security context
 	// (communication_manager, administrator, client, voicemail, recording,
 	// provisioning).

@@ -10,6 +10,7 @@ import (
 	"github.com/pbxgate/pbxgate/internal/certs"
 	"github.com/pbxgate/pbxgate/internal/config"
 	"github.com/pbxgate/pbxgate/internal/gateway"
+	"github.com/pbxgate/pbxgate/internal/guard"
 )
 
 // built is everything made from one configuration before it is swapped in.
@@ -20,6 +21,8 @@ type built struct {
 	listenerCerts []*tls.Certificate
 	defaultCert   *tls.Certificate
 	acme          acme.Config
+	// guard is the guard of the configuration, nil when it is off.
+	guard *guard.Guard
 }
 
 // build makes the snapshot and the certificates of cfg. It binds nothing
@@ -56,6 +59,11 @@ func (d *Daemon) build(cfg *config.Config) (*built, error) {
 		if err != nil {
 			errs = append(errs, cfg.Errorf(path, "%v", err))
 		}
+	}
+	if g, err := d.buildGuard(cfg); err != nil {
+		errs = append(errs, cfg.Errorf("guard", "%v", err))
+	} else {
+		b.guard = g
 	}
 	acmeCfg, acmeErrs := acmeConfig(cfg)
 	b.acme = acmeCfg
@@ -118,6 +126,10 @@ func (d *Daemon) install(cfg *config.Config, b *built) {
 		}
 	}
 	d.gw.Swap(b.snap)
+	d.guard.Store(b.guard)
+	if err := d.openGuardLog(cfg); err != nil {
+		d.log.Error("guard log", "component", "guard", "err", err)
+	}
 	d.cfg.Store(cfg)
 	if d.acme != nil {
 		d.acme.SetConfig(b.acme)

@@ -25,6 +25,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,7 @@ import (
 	"github.com/pbxgate/pbxgate/internal/ctl"
 	"github.com/pbxgate/pbxgate/internal/domains"
 	"github.com/pbxgate/pbxgate/internal/gateway"
+	"github.com/pbxgate/pbxgate/internal/guard"
 	"github.com/pbxgate/pbxgate/internal/listen"
 	"github.com/pbxgate/pbxgate/internal/provision"
 	"github.com/pbxgate/pbxgate/internal/realm"
@@ -106,6 +108,9 @@ type Daemon struct {
 
 	prov       *provision.Service
 	provServer *provision.Server
+
+	guard atomic.Pointer[guard.Guard]
+	gs    guardState
 
 	acme          *acme.Manager
 	acmeResponder *acme.Responder
@@ -238,6 +243,8 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	lm := listen.NewMetrics(d.reg)
 	events := d.eventSink()
 	d.gw = gateway.New(gateway.NewMetrics(d.reg), events)
+	d.gw.Banned = d.banned
+	d.startGuard()
 	if err := d.startProvisioning(ctx, cfg, events); err != nil {
 		return err
 	}
@@ -263,6 +270,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 		if bl.l, err = listen.Listen(ctx, opts); err != nil {
 			return err
 		}
+		bl.l.SetAdmitter(listen.AdmitFunc(func(ip netip.Addr) bool { return !d.banned(ip) }))
 		if lc.TLS && d.services.HTTPSPort == "" {
 			_, d.services.HTTPSPort, _ = net.SplitHostPort(bl.l.Addr().String())
 		}
@@ -273,6 +281,9 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 		return err
 	}
 	d.install(cfg, built)
+	if err := d.readBans(ctx); err != nil {
+		return fmt.Errorf("read the bans: %w", err)
+	}
 	if err := d.rebuildCertificates(ctx); err != nil {
 		return err
 	}
@@ -304,6 +315,7 @@ func (d *Daemon) Start(ctx context.Context) (err error) {
 	d.wg.Go(func() { d.heartbeat(ctx) })
 	d.wg.Go(func() { d.watchDomains(ctx) })
 	d.wg.Go(func() { d.provServer.Run(ctx, provPoll) })
+	d.wg.Go(func() { d.runGuard(ctx) })
 	if d.opts.Watch && d.opts.ConfigPath != "" {
 		if d.watcher, err = d.watch(ctx); err != nil {
 			return err
@@ -440,6 +452,6 @@ func (d *Daemon) apiHandler() http.Handler {
 	return api.New(api.Deps{
 		Status: d.Status, Alarms: d.alarms, Sessions: d.sessions, Nodes: d.nodes,
 		Domains: d.domainService, DomainsChanged: d.domainsChanged, TLS: tlsAPI{d},
-		ACME: acmeAPI{d}, Provisioning: d.provisioningService,
+		ACME: acmeAPI{d}, Provisioning: d.provisioningService, Bans: bansAPI{d},
 	})
 }

@@ -18,6 +18,7 @@ func (d *Daemon) eventSink() event.Sink {
 			d.log.Warn("security event", "component", "gateway", "event", string(e.Kind), "context", e.Context,
 				"remote_ip", e.RemoteIP.String(), "user", e.User, "target", e.Target, "suppressed", dropped)
 		}
+		d.observe(e)
 	})
 }
 

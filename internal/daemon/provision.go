@@ -128,6 +128,7 @@ func (d *Daemon) startProvisioning(ctx context.Context, cfg *config.Config, even
 		Service: d.prov, Events: events, Log: d.log, Now: d.now,
 		Nonces:   d.nonceTable(config.Provisioning),
 		OnResult: func(r string) { requests.WithLabelValues(r).Inc() },
+		OnAuth:   d.deviceAuth,
 	})
 	if err != nil {
 		return fmt.Errorf("provisioning server: %w", err)
