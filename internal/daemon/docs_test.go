@@ -15,8 +15,9 @@ import (
 // empty temporary directories.
 func TestDocSnippets(t *testing.T) {
 	files := []string{"../../README.md"}
+	top, _ := filepath.Glob("../../docs/*.md")
 	more, _ := filepath.Glob("../../docs/*/*.md")
-	files = append(files, more...)
+	files = append(append(files, top...), more...)
 	block := regexp.MustCompile("(?s)```yaml\n(.*?)```")
 	n := 0
 	for _, f := range files {

@@ -7,7 +7,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -126,6 +129,24 @@ func TestGuardScanner(t *testing.T) {
 	logText, _ := os.ReadFile(filepath.Join(g.dir, "data", "guard.log"))
 	if !strings.Contains(string(logText), "pbxgate-guard: ban ip=127.0.0.9 ") || !strings.Contains(string(logText), "event=unknown_mac context=provisioning ip=127.0.0.9") {
 		t.Errorf("guard log lacks the ban or the events:\n%.2000s", logText)
+	}
+
+	// The fail2ban filter of docs/ reads the log: one ban, many events.
+	for _, tc := range []struct {
+		mode string
+		min  int
+	}{{"", 1}, {"[mode=events]", 10}} {
+		out, err := exec.Command("fail2ban-regex", filepath.Join(g.dir, "data", "guard.log"), "../../docs/fail2ban/pbxgate.conf"+tc.mode).CombinedOutput()
+		if err != nil {
+			t.Fatalf("fail2ban-regex%s: %v\n%s", tc.mode, err, out)
+		}
+		m := regexp.MustCompile(`Failregex: (\d+) total`).FindSubmatch(out)
+		if m == nil {
+			t.Fatalf("fail2ban-regex%s: %s", tc.mode, out)
+		}
+		if n, _ := strconv.Atoi(string(m[1])); n < tc.min || tc.mode == "" && n != 1 {
+			t.Errorf("fail2ban-regex%s matched %d lines, want %d or more (exactly 1 ban)", tc.mode, n, tc.min)
+		}
 	}
 
 	// A restart on the same data directory keeps the ban.
