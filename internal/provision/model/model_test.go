@@ -3,6 +3,7 @@ package model
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseMAC(t *testing.T) {
@@ -140,6 +141,29 @@ func TestZone(t *testing.T) {
 			z, ok := Zone(tc.name)
 			if ok != tc.ok || z.StdOffset != tc.std || z.DSTOffset != tc.dst {
 				t.Errorf("Zone(%s) = %+v, %v", tc.name, z, ok)
+			}
+		})
+	}
+}
+
+func TestZoneDST(t *testing.T) {
+	cases := []struct {
+		name         string
+		ok           bool
+		start, end   DSTChange
+		save, starts int
+	}{
+		{"Europe/Paris", true, DSTChange{time.March, 29, time.Sunday, 2, 0, 5}, DSTChange{time.October, 25, time.Sunday, 3, 0, 5}, 3600, 1},
+		{"America/New_York", true, DSTChange{time.March, 8, time.Sunday, 2, 0, 2}, DSTChange{time.November, 1, time.Sunday, 2, 0, 1}, 3600, 1},
+		{"Australia/Lord_Howe", true, DSTChange{time.October, 4, time.Sunday, 2, 0, 1}, DSTChange{time.April, 5, time.Sunday, 2, 0, 1}, 1800, 1},
+		{"Asia/Kolkata", false, DSTChange{}, DSTChange{}, 0, 0},
+		{"Nowhere/Land", false, DSTChange{}, DSTChange{}, 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, ok := ZoneDST(tc.name)
+			if ok != tc.ok || d.Start != tc.start || d.End != tc.end || d.Save != tc.save || d.Starts != tc.starts {
+				t.Errorf("ZoneDST(%s) = %+v, %v", tc.name, d, ok)
 			}
 		})
 	}

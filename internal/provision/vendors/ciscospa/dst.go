@@ -3,12 +3,9 @@ package ciscospa
 import (
 	"fmt"
 	"time"
-)
 
-// dstYear is the year whose transitions the daylight saving rule is taken
-// from: the year model.Zone reports offsets for, so that rendering does
-// not depend on the clock.
-const dstYear = 2026
+	"github.com/pbxgate/pbxgate/internal/provision/model"
+)
 
 // transition is one change of a zone's offset, as the wall-clock time just
 // before it.
@@ -23,52 +20,15 @@ type transition struct {
 }
 
 // dstTransitions returns the start and end of daylight saving time in the
-// IANA zone name during dstYear, and the seconds it adds; ok is false for
-// a zone without exactly one of each.
+// IANA zone name, and the seconds it adds; ok is false for a zone without
+// exactly one of each in the year.
 func dstTransitions(name string) (start, end transition, save int, ok bool) {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return start, end, 0, false
-	}
-	offset := func(t time.Time) int {
-		_, off := t.In(loc).Zone()
-		return off
-	}
-	from := time.Date(dstYear, time.January, 1, 0, 0, 0, 0, time.UTC)
-	to := from.AddDate(1, 0, 0)
-	prev := offset(from)
-	starts, ends := 0, 0
-	for t := from; t.Before(to); t = t.Add(time.Hour) {
-		next := offset(t.Add(time.Hour))
-		if next == prev {
-			continue
-		}
-		at := t.Add(time.Hour)
-		for m := time.Minute; m < time.Hour; m += time.Minute {
-			if offset(t.Add(m)) == next {
-				at = t.Add(m)
-				break
-			}
-		}
-		wall := at.In(time.FixedZone("", prev))
-		tr := transition{
-			month:   wall.Month(),
-			day:     wall.Day(),
-			weekday: wall.Weekday(),
-			hour:    wall.Hour(),
-			minute:  wall.Minute(),
-			last:    wall.AddDate(0, 0, 7).Month() != wall.Month(),
-		}
-		if next > prev {
-			start, save = tr, next-prev
-			starts++
-		} else {
-			end = tr
-			ends++
-		}
-		prev = next
-	}
-	return start, end, save, starts == 1 && ends == 1
+	d, ok := model.ZoneDST(name)
+	return transitionOf(d.Start), transitionOf(d.End), d.Save, ok && d.Starts == 1 && d.Ends == 1
+}
+
+func transitionOf(c model.DSTChange) transition {
+	return transition{month: c.Month, day: c.Day, weekday: c.Weekday, hour: c.Hour, minute: c.Minute, last: c.Last()}
 }
 
 // spaDay formats a transition as the SPA's month/day/weekday/HH:mm:ss:

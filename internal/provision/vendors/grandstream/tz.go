@@ -31,7 +31,7 @@ func posixTZ(name string, dst bool) (string, bool) {
 	if !dst || !z.HasDST() {
 		return tz, true
 	}
-	start, end, ok := transitions(loc, z)
+	start, end, ok := transitions(name)
 	if !ok {
 		return tz, true
 	}
@@ -83,43 +83,12 @@ func posixOffset(sec int) string {
 
 // transitions returns the rules of the changes into and out of daylight
 // saving time in the reference year.
-func transitions(loc *time.Location, z model.ZoneInfo) (start, end string, ok bool) {
-	offset := func(t time.Time) int { _, o := t.In(loc).Zone(); return o }
-	t := time.Date(referenceYear, time.January, 1, 0, 0, 0, 0, time.UTC)
-	stop := t.AddDate(1, 0, 0)
-	for ; t.Before(stop); t = t.Add(24 * time.Hour) {
-		before, after := offset(t), offset(t.Add(24*time.Hour))
-		if before == after {
-			continue
-		}
-		// Narrow the change down to the minute.
-		lo, hi := t, t.Add(24*time.Hour)
-		for hi.Sub(lo) > time.Minute {
-			mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Minute)
-			if offset(mid) == before {
-				lo = mid
-			} else {
-				hi = mid
-			}
-		}
-		rule := ruleOf(hi.Add(time.Duration(before) * time.Second))
-		switch {
-		case after == z.DSTOffset && start == "":
-			start = rule
-		case after == z.StdOffset && end == "":
-			end = rule
-		}
-	}
-	return start, end, start != "" && end != ""
+func transitions(name string) (start, end string, ok bool) {
+	d, ok := model.ZoneDST(name)
+	return ruleOf(d.Start), ruleOf(d.End), ok
 }
 
-// ruleOf turns a local wall time (as UTC fields) into Mm.w.d/hh:mm:ss; a
-// day in the last seven of its month is the last week (5).
-func ruleOf(t time.Time) string {
-	days := time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	week := (t.Day()-1)/7 + 1
-	if t.Day()+7 > days {
-		week = 5
-	}
-	return fmt.Sprintf("M%d.%d.%d/%02d:%02d:%02d", int(t.Month()), week, int(t.Weekday()), t.Hour(), t.Minute(), t.Second())
+// ruleOf formats a change as Mm.w.d/hh:mm:ss, week 5 for the last.
+func ruleOf(c model.DSTChange) string {
+	return fmt.Sprintf("M%d.%d.%d/%02d:%02d:00", int(c.Month), c.Week, int(c.Weekday), c.Hour, c.Minute)
 }

@@ -89,50 +89,13 @@ func (t transition) write(kv *vendors.KV, prefix string) {
 	kv.Set(prefix+"date", strconv.Itoa((t.week-1)*7+1))
 }
 
-// ruleYear is the year whose transitions give the rules, fixed so that
-// rendering is deterministic.
-const ruleYear = 2026
-
 // dstRules returns the changes to and from daylight saving time of the IANA
-// zone name in ruleYear; ok is false for a zone without both.
+// zone name as yearly rules; ok is false for a zone without both.
 func dstRules(name string) (start, end transition, ok bool) {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return transition{}, transition{}, false
-	}
-	// Offsets change on quarter hours; step through the year by them.
-	const step = 15 * time.Minute
-	t := time.Date(ruleYear, time.January, 1, 0, 0, 0, 0, time.UTC)
-	stop := t.AddDate(1, 0, 0)
-	_, prev := t.In(loc).Zone()
-	var haveStart, haveEnd bool
-	for ; t.Before(stop) && (!haveStart || !haveEnd); t = t.Add(step) {
-		next := t.Add(step)
-		_, off := next.In(loc).Zone()
-		if off == prev {
-			continue
-		}
-		// The wall clock reads next+prev at the change.
-		tr := ruleOf(next.Add(time.Duration(prev) * time.Second))
-		switch {
-		case off > prev && !haveStart:
-			start, haveStart = tr, true
-		case off < prev && !haveEnd:
-			end, haveEnd = tr, true
-		}
-		prev = off
-	}
-	return start, end, haveStart && haveEnd
+	d, ok := model.ZoneDST(name)
+	return ruleOf(d.Start), ruleOf(d.End), ok
 }
 
-// ruleOf turns a wall-clock date (in UTC fields) into a weekday rule; a day
-// in the last seven of its month is "the last" one.
-func ruleOf(wall time.Time) transition {
-	day := wall.Day()
-	week := (day-1)/7 + 1
-	daysInMonth := time.Date(wall.Year(), wall.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	if day+7 > daysInMonth {
-		week = 5
-	}
-	return transition{month: int(wall.Month()), week: week, weekday: wall.Weekday(), hour: wall.Hour()}
+func ruleOf(c model.DSTChange) transition {
+	return transition{month: int(c.Month), week: c.Week, weekday: c.Weekday, hour: c.Hour}
 }

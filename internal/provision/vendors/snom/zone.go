@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/pbxgate/pbxgate/internal/provision/model"
 )
@@ -117,67 +116,27 @@ func dstRule(z model.ZoneInfo) string {
 // change is a clock change as a yearly rule.
 type change struct {
 	month, week, weekday int // weekday 1 Monday … 7 Sunday
-	hour, min, sec       int
+	hour, min            int
 }
 
 func (c change) format() string {
-	return fmt.Sprintf("%02d.%02d.%02d %02d:%02d:%02d", c.month, c.week, c.weekday, c.hour, c.min, c.sec)
+	return fmt.Sprintf("%02d.%02d.%02d %02d:%02d:00", c.month, c.week, c.weekday, c.hour, c.min)
 }
-
-// referenceYear is the year whose changes are turned into rules, fixed so
-// that rendering is deterministic.
-const referenceYear = 2026
 
 // transitions finds the changes into and out of daylight saving time in
 // the reference year.
 func transitions(z model.ZoneInfo) (start, end change, ok bool) {
-	loc, err := time.LoadLocation(z.Name)
-	if err != nil {
-		return change{}, change{}, false
-	}
-	offset := func(t time.Time) int { _, o := t.In(loc).Zone(); return o }
-	var foundStart, foundEnd bool
-	t := time.Date(referenceYear, time.January, 1, 0, 0, 0, 0, time.UTC)
-	stop := t.AddDate(1, 0, 0)
-	for ; t.Before(stop); t = t.Add(24 * time.Hour) {
-		before, after := offset(t), offset(t.Add(24*time.Hour))
-		if before == after {
-			continue
-		}
-		// Narrow the change down to the minute.
-		lo, hi := t, t.Add(24*time.Hour)
-		for hi.Sub(lo) > time.Minute {
-			mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Minute)
-			if offset(mid) == before {
-				lo = mid
-			} else {
-				hi = mid
-			}
-		}
-		c := ruleOf(hi.Add(time.Duration(before) * time.Second))
-		switch {
-		case after == z.DSTOffset && !foundStart:
-			start, foundStart = c, true
-		case after == z.StdOffset && !foundEnd:
-			end, foundEnd = c, true
-		}
-	}
-	return start, end, foundStart && foundEnd
+	d, ok := model.ZoneDST(z.Name)
+	return ruleOf(d.Start), ruleOf(d.End), ok
 }
 
-// ruleOf turns a local wall time (as UTC fields) into a week-of-month rule;
-// a day in the last seven of its month is the last week (5).
-func ruleOf(t time.Time) change {
-	days := time.Date(t.Year(), t.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	week := (t.Day()-1)/7 + 1
-	if t.Day()+7 > days {
-		week = 5
-	}
-	wd := int(t.Weekday())
+// ruleOf turns a change into Snom's week-of-month rule.
+func ruleOf(c model.DSTChange) change {
+	wd := int(c.Weekday)
 	if wd == 0 {
 		wd = 7
 	}
-	return change{month: int(t.Month()), week: week, weekday: wd, hour: t.Hour(), min: t.Minute(), sec: t.Second()}
+	return change{month: int(c.Month), week: c.Week, weekday: wd, hour: c.Hour, min: c.Minute}
 }
 
 // languages maps ISO 639-1 codes to the names Snom phones use for their
