@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pbxgate/pbxgate/bench/internal/cpu"
 )
 
 // side is one server and scheme under load.
@@ -76,22 +78,22 @@ func runSide(ctx context.Context, s side, devs []device, pool *x509.CertPool, cl
 		rng := rand.New(rand.NewPCG(seed, uint64(i)))
 		wg.Go(func() { clientLoop(lctx, tr, s, devs, rng, t) })
 	}
-	cpu := func() (time.Duration, error) {
+	serverCPU := func() (time.Duration, error) {
 		if s.serverPID == 0 {
 			return 0, nil
 		}
-		return treeCPU(s.serverPID)
+		return cpu.Tree(s.serverPID)
 	}
 	sleep(ctx, warmup)
 	t.measuring.Store(true)
-	srv0, err := cpu()
+	srv0, err := serverCPU()
 	if err != nil {
 		return result{}, err
 	}
-	ok0, self0, t0 := t.ok.Load(), selfCPU(), time.Now()
+	ok0, self0, t0 := t.ok.Load(), cpu.Self(), time.Now()
 	sleep(ctx, d)
-	ok1, self1, t1 := t.ok.Load(), selfCPU(), time.Now()
-	srv1, err := cpu()
+	ok1, self1, t1 := t.ok.Load(), cpu.Self(), time.Now()
+	srv1, err := serverCPU()
 	t.measuring.Store(false)
 	cancel()
 	wg.Wait()

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pbxgate/pbxgate/bench/internal/cpu"
 )
 
 // errCertMismatch is a handshake whose leaf certificate is not the expected one.
@@ -187,17 +189,17 @@ func runRound(h *handshaker, pid, clients int, warmup, duration time.Duration) r
 		if pid == 0 {
 			return 0, false
 		}
-		d, err := processTreeCPU(pid)
+		d, err := cpu.Tree(pid)
 		return d, err == nil
 	}
 	s0, sOK0 := serverCPU()
-	c0 := selfCPU()
+	c0 := cpu.Self()
 	t0 := time.Now()
 	phase.Store(phaseMeasure)
 	time.Sleep(duration)
 	phase.Store(phaseDone)
 	window := time.Since(t0)
-	c1 := selfCPU()
+	c1 := cpu.Self()
 	s1, sOK1 := serverCPU()
 	wg.Wait()
 

@@ -1,4 +1,6 @@
-package main
+// Package cpu reads the CPU time of processes for the benchmarks: their
+// own, and that of a server process with its direct children.
+package cpu
 
 import (
 	"bytes"
@@ -14,8 +16,8 @@ import (
 // Linux architecture Go supports.
 const clockTicks = 100
 
-// selfCPU returns the user and system CPU time this process has used.
-func selfCPU() time.Duration {
+// Self returns the user and system CPU time this process has used.
+func Self() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
@@ -23,10 +25,10 @@ func selfCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// processTreeCPU returns the user and system CPU time of process pid and of
-// its live direct children (nginx's workers, or the binary under `go run`),
-// with the 10 ms resolution of /proc.
-func processTreeCPU(pid int) (time.Duration, error) {
+// Tree returns the user and system CPU time of process pid and of its live
+// direct children (nginx's workers, or the binary under `go run`), with the
+// 10 ms resolution of /proc.
+func Tree(pid int) (time.Duration, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, fmt.Errorf("read cpu time: %w", err)
