@@ -69,7 +69,7 @@ func (n *node) set(path, value string) error {
 			}
 			name, i = seg[:open], v
 		}
-		if !validName(name) {
+		if !vendors.ValidXMLName(name) {
 			return fmt.Errorf("cisco: raw key %q: %q is not an element name", path, name)
 		}
 		next := cur.child(name, i)
@@ -83,22 +83,6 @@ func (n *node) set(path, value string) error {
 	}
 	cur.text, cur.kids = value, nil
 	return nil
-}
-
-// validName tells whether s can be written as an element name.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		switch {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
-		case i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return !strings.HasPrefix(strings.ToLower(s), "xml")
 }
 
 // write writes n and its children, indented by two spaces a level.

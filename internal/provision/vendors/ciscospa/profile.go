@@ -46,29 +46,12 @@ func element(indent string) func(key, value string) string {
 	}
 }
 
-// validName tells whether s can be written as an element name: the
-// parameter names of the SPA profiles use letters, digits, '_' and '-'.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		switch {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_':
-		case i > 0 && (c >= '0' && c <= '9' || c == '-' || c == '.'):
-		default:
-			return false
-		}
-	}
-	return !strings.HasPrefix(strings.ToLower(s), "xml")
-}
-
 // checkRaw refuses raw keys that are not element names, in sorted order so
 // that the error is deterministic.
 func checkRaw(raw map[string]string) error {
 	var bad []string
 	for k := range raw {
-		if !validName(k) {
+		if !vendors.ValidXMLName(k) {
 			bad = append(bad, k)
 		}
 	}

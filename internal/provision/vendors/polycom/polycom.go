@@ -190,25 +190,9 @@ func commentText(s string) string {
 // checkRaw refuses raw keys that are not XML attribute names.
 func checkRaw(raw map[string]string) error {
 	for _, k := range slices.Sorted(maps.Keys(raw)) {
-		if !isAttrName(k) {
+		if !vendors.ValidXMLName(k) {
 			return fmt.Errorf("polycom: raw key %q is not a parameter name", k)
 		}
 	}
 	return nil
-}
-
-// isAttrName accepts the ASCII subset of XML names the parameters use.
-func isAttrName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
-		other := '0' <= c && c <= '9' || c == '.' || c == '-'
-		if !letter && (i == 0 || !other) {
-			return false
-		}
-	}
-	return true
 }
